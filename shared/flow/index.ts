@@ -1,0 +1,4 @@
+export * from './document';
+export * from './canonical';
+export * from './migrate';
+export * from './graph';

@@ -1,0 +1,5 @@
+export * from './define';
+export * from './hints';
+export * from './message';
+export * from './registry';
+export * from './runtime';

@@ -1,0 +1,2 @@
+export * from './record-schema';
+export * from './flow-schemas';
