@@ -38,3 +38,20 @@ export function createExpressionCompiler(_schema: RecordSchema): ExpressionCompi
     },
   };
 }
+
+export interface ExprIssue {
+  message: string;
+  line: number;
+  column: number;
+}
+
+/** Type-checks an expression against a record schema; [] when valid. FIRST CUT: syntax only. */
+export function checkExpression(source: string, schema: RecordSchema, options: { resultType?: ExprResultType } = {}): ExprIssue[] {
+  try {
+    createExpressionCompiler(schema).compile(source, options);
+    return [];
+  } catch (err) {
+    const e = err as ExpressionError;
+    return [{ message: e.message, line: e.line ?? 1, column: e.column ?? 1 }];
+  }
+}

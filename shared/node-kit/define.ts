@@ -32,6 +32,13 @@ export interface NodeExample<C = unknown> {
   output?: Record<string, unknown[]>;
 }
 
+/** What schema derivation may look at besides its inputs: the flow's resources (parsed configs). */
+export interface SchemaEnv {
+  resource(id: string): { type: string; config: Record<string, unknown> } | undefined;
+}
+
+export const EMPTY_SCHEMA_ENV: SchemaEnv = { resource: () => undefined };
+
 export interface NodeDefinition<C = any> {
   /** `family.name`, e.g. `core.filter`. Never changes once published. */
   type: string;
@@ -57,7 +64,7 @@ export interface NodeDefinition<C = any> {
    * Output record schema per output port from the input schemas (by input port name).
    * Omitted: every output carries the `in` schema unchanged (sources: unknown).
    */
-  schema?(inputs: Record<string, RecordSchema>, config: C): PortSchemas;
+  schema?(inputs: Record<string, RecordSchema>, config: C, env: SchemaEnv): PortSchemas;
   /** Builds the runtime behaviour; called once per flow run. */
   create(config: C, ctx: RuntimeContext): NodeRuntime | Promise<NodeRuntime>;
   examples: NodeExample<C>[];
@@ -96,8 +103,13 @@ export function outputPorts(def: NodeDefinition, config: unknown): PortDef[] {
 }
 
 /** Output schemas, applying the pass-through default. */
-export function outputSchemas(def: NodeDefinition, inputs: Record<string, RecordSchema>, config: unknown): PortSchemas {
-  if (def.schema) return def.schema(inputs, config);
+export function outputSchemas(
+  def: NodeDefinition,
+  inputs: Record<string, RecordSchema>,
+  config: unknown,
+  env: SchemaEnv = EMPTY_SCHEMA_ENV,
+): PortSchemas {
+  if (def.schema) return def.schema(inputs, config, env);
   const out: PortSchemas = {};
   for (const p of outputPorts(def, config)) out[p.name] = def.category === 'source' ? undefined : inputs.in;
   return out;

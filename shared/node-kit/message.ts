@@ -32,3 +32,19 @@ export function isJsonObject(v: unknown): v is JsonObject {
 export function withValue(msg: Message, value: unknown): Message {
   return { value, key: msg.key, headers: msg.headers, meta: msg.meta };
 }
+
+/**
+ * What a dead-letter sink receives as `message.value`: the original record as its source produced
+ * it, with why and where it failed.
+ */
+export interface DeadLetter {
+  flowId: string;
+  /** The node that failed (or the source that could not decode the record). */
+  nodeId: string;
+  error: { name: string; message: string };
+  /** How many times the node tried the record. */
+  attempts: number;
+  /** ISO time of the final failure. */
+  failedAt: string;
+  original: { value: unknown; key?: string | null; headers?: Record<string, string>; meta?: MessageMeta };
+}

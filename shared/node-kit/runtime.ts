@@ -30,6 +30,11 @@ export interface SourceOutput {
    * the backpressure). `settle` is called exactly once for the record.
    */
   emit(msg: Message, settle?: Settlement): void | Promise<void>;
+  /**
+   * Hands a record the source could not decode (bad JSON, wrong schema) straight to the flow's
+   * dead-letter path with the reason, so nothing is lost. Awaitable like `emit`.
+   */
+  deadLetter(msg: Message, error: Error, settle?: Settlement): void | Promise<void>;
 }
 
 export interface SourceRuntime {

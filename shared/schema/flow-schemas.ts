@@ -1,6 +1,6 @@
 import type { FlowDocument } from '../flow/document';
 import { buildGraph, topoOrder } from '../flow/graph';
-import { outputSchemas, type NodeDefinition } from '../node-kit/define';
+import { outputSchemas, type NodeDefinition, type SchemaEnv } from '../node-kit/define';
 import type { Registry } from '../node-kit/registry';
 import type { PortSchemas, RecordSchema } from './record-schema';
 
@@ -19,6 +19,15 @@ export function inferFlowSchemas(doc: FlowDocument, registry: Registry): Map<str
   const graph = buildGraph(doc);
   const { order } = topoOrder(graph);
   const result = new Map<string, NodeSchemas>();
+  const env: SchemaEnv = {
+    resource(id) {
+      const r = doc.resources?.[id];
+      if (!r) return undefined;
+      const def = registry.resource(r.type, r.version);
+      const parsed = def?.config.safeParse(r.config ?? {});
+      return { type: r.type, config: (parsed?.success ? parsed.data : r.config ?? {}) as Record<string, unknown> };
+    },
+  };
   for (const id of order) {
     const node = doc.nodes[id];
     if (!node) continue;
@@ -37,7 +46,7 @@ export function inferFlowSchemas(doc: FlowDocument, registry: Registry): Map<str
       const parsed = def.config.safeParse(node.config ?? {});
       if (parsed.success) {
         try {
-          outputs = outputSchemas(def, inputs, parsed.data);
+          outputs = outputSchemas(def, inputs, parsed.data, env);
         } catch {
           // A derivation that cannot cope with this config yields unknown schemas; lint reports why.
           outputs = {};

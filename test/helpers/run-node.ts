@@ -122,6 +122,9 @@ async function runSource(src: SourceRuntime, collect: (p: string, m: Message) =>
       n++;
       if (limit !== undefined && n >= limit) abort.abort();
     },
+    deadLetter(msg, error) {
+      collect('dead-letter', { ...msg, meta: { ...msg.meta, error: error.message } });
+    },
   });
 }
 
