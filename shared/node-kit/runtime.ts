@@ -90,7 +90,14 @@ export interface Clock {
 export interface HttpClient {
   fetch(
     url: string,
-    init?: { method?: string; headers?: Record<string, string>; signal?: AbortSignal; body?: string },
+    init?: {
+      method?: string;
+      headers?: Record<string, string>;
+      signal?: AbortSignal;
+      body?: string;
+      /** Allow-listing nodes pass 'manual' so a redirect cannot lead past the allow-list. */
+      redirect?: 'follow' | 'manual' | 'error';
+    },
   ): Promise<{ status: number; ok: boolean; headers: { get(name: string): string | null }; text(): Promise<string> }>;
 }
 

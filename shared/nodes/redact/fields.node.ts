@@ -1,0 +1,231 @@
+import { z } from 'zod';
+import { defineNode, hint, isJsonObject, withValue, type LintIssue } from '../../node-kit';
+import { parsePath, type AvroRecord } from '../../schema/record-schema';
+import {
+  allowTree,
+  projectAllowed,
+  projectSchema,
+  updateAt,
+  updateSchemaAt,
+  type AllowTree,
+  type LeafOp,
+} from './lib/paths';
+import { mask, redactionText, tokenize } from './lib/redactions';
+
+const ACTIONS = ['drop', 'mask', 'hash', 'tokenize'] as const;
+type Action = (typeof ACTIONS)[number];
+
+const Rule = z
+  .strictObject({
+    path: hint.field(z.string().min(1), {
+      title: 'Field',
+      description: 'The field to redact, e.g. `customer.email`. `[*]` means every element of a list, e.g. `items[*].card`.',
+    }),
+    action: z.enum(ACTIONS).meta({
+      title: 'Action',
+      description: '`drop` removes the field, `mask` hides all but the last characters, `hash` replaces it with a keyed hash, `tokenize` with a short stable token.',
+    }),
+    keepLast: z.number().int().min(0).default(4).meta({
+      title: 'Characters left visible',
+      description: 'For `mask`: how many characters at the end stay readable.',
+    }),
+    maskChar: z.string().length(1).default('*').meta({
+      title: 'Mask character',
+      description: 'For `mask`: the character written over hidden characters.',
+    }),
+  })
+  .meta({ title: 'Rule', description: 'One field and what to do with it.' });
+
+function needsKey(action: Action): boolean {
+  return action === 'hash' || action === 'tokenize';
+}
+
+function pathIssue(path: string, pointer: string, action?: Action): LintIssue | undefined {
+  let steps: string[];
+  try {
+    steps = parsePath(path);
+  } catch (err) {
+    return { path: pointer, message: (err as Error).message };
+  }
+  if (action === 'drop' && steps[steps.length - 1] === '*') {
+    return { path: pointer, message: `"${path}" ends in [*]: to remove a whole list, drop the list field itself` };
+  }
+  return undefined;
+}
+
+export default defineNode({
+  type: 'redact.fields',
+  version: 1,
+  category: 'redactor',
+  title: 'Redact fields',
+  summary: 'Drops, masks, hashes or tokenizes personal data, or lets only listed fields through.',
+  icon: 'shield',
+  docs: `
+Removes or disguises personal data before records leave their jurisdiction. It works in one
+of two modes.
+
+**Redact listed fields** (the default) applies the **rules** in order, each to one field:
+
+| Action | What the field becomes | Example |
+|---|---|---|
+| \`drop\` | removed from the record | — |
+| \`mask\` | all characters hidden except the last few | \`4111111111111111\` → \`************1111\` |
+| \`hash\` | HMAC-SHA256 of the value under the **key**, 64 hex characters | \`3f1c…\` |
+| \`tokenize\` | a short token made from the same keyed hash | \`tok_Vb3Xq…\` (26 characters) |
+
+- **Fields** are written as paths: \`customer.email\` is the \`email\` inside \`customer\`;
+  \`items[*].card\` is the \`card\` of every element of the \`items\` list;
+  \`customers[*].addresses[*].zip\` reaches into lists inside lists. On a map, \`[*]\` means
+  every entry.
+- **mask** keeps the last *Characters left visible* (4 by default) and writes the *Mask
+  character* (\`*\` by default) over the rest. A value no longer than that is masked
+  completely, so a short value never passes in clear.
+- **hash** and **tokenize** need a **key**: give it as a secret reference such as
+  \`\${secret:REDACT_KEY}\`, never as text in the flow. The same value under the same key always
+  gives the same result, so hashed or tokenized fields can still be joined and counted; without
+  the key nobody can compute them, so they cannot be reversed by guessing common values.
+  Records redacted with different keys do not match each other.
+- A token is \`tok_\` followed by the first 16 bytes (128 bits) of the HMAC-SHA256, written in
+  URL-safe base64 without padding.
+- Numbers, true/false and nested records are turned into text first (\`42\`, \`true\`, nested
+  records as compact JSON with their keys sorted), so a redacted field is always text.
+- A field that is empty (null) or missing is left as it is.
+
+**Let only listed fields through** (mode \`allow\`) keeps exactly the fields named under
+**Allowed fields** and removes everything else, including fields added upstream later: the safe
+choice when a source's contents may grow. Naming a record (\`customer\`) keeps it whole; naming a
+field inside it (\`customer.id\`) keeps only that field. Rules, if any, are applied afterwards to
+what is left, so you can keep \`customer\` but still mask \`customer.phone\`.
+
+**Schema.** Downstream, dropped fields are gone, masked/hashed/tokenized fields are text (still
+optional when they were optional), and in allow mode only the allowed fields remain. Record
+values must be JSON objects: anything else fails and goes to the error policy, so nothing the
+redactor cannot read passes unredacted.
+`.trim(),
+  ports: {
+    inputs: [{ name: 'in' }],
+    outputs: [{ name: 'out', title: 'Redacted' }],
+  },
+  config: z.strictObject({
+    mode: z.enum(['listed', 'allow']).default('listed').meta({
+      title: 'Mode',
+      description: '`listed`: apply the rules to the fields they name. `allow`: keep only the allowed fields, then apply the rules.',
+    }),
+    rules: z.array(Rule).default([]).meta({
+      title: 'Rules',
+      description: 'Applied in order, each to one field path.',
+    }),
+    allow: z
+      .array(hint.field(z.string().min(1), { title: 'Allowed field', description: 'A field path kept with everything inside it.' }))
+      .default([])
+      .meta({
+        title: 'Allowed fields',
+        description: 'In `allow` mode, the only fields that pass; every other field is removed.',
+      }),
+    key: hint.secretRef(z.string().min(1).optional(), {
+      title: 'Key',
+      description: 'Secret key for `hash` and `tokenize`, as a `${secret:NAME}` reference.',
+    }),
+  }),
+  lint(config) {
+    const issues: LintIssue[] = [];
+    if (config.mode === 'listed' && config.rules.length === 0) {
+      issues.push({ path: '/rules', message: 'add at least one rule, or switch to allow mode' });
+    }
+    if (config.mode === 'allow' && config.allow.length === 0) {
+      issues.push({ path: '/allow', message: 'allow mode with no allowed fields would remove every field' });
+    }
+    if (config.mode === 'listed' && config.allow.length > 0) {
+      issues.push({ path: '/allow', message: 'allowed fields are only used in allow mode', severity: 'warning' });
+    }
+    config.rules.forEach((rule, i) => {
+      const issue = pathIssue(rule.path, `/rules/${i}/path`, rule.action);
+      if (issue) issues.push(issue);
+    });
+    config.allow.forEach((path, i) => {
+      const issue = pathIssue(path, `/allow/${i}`);
+      if (issue) issues.push(issue);
+    });
+    const keyed = config.rules.find((r) => needsKey(r.action));
+    if (keyed && !config.key) {
+      issues.push({ path: '/key', message: `${keyed.action} needs a key: set it to a \${secret:NAME} reference` });
+    }
+    return issues;
+  },
+  schema(inputs, config) {
+    const input = inputs.in;
+    if (!input) return { out: undefined };
+    let schema: AvroRecord = input;
+    if (config.mode === 'allow') schema = projectSchema(schema, allowTree(config.allow));
+    for (const rule of config.rules) {
+      schema = updateSchemaAt(schema, parsePath(rule.path), rule.action === 'drop' ? 'drop' : 'string');
+    }
+    return { out: schema };
+  },
+  create(config, ctx) {
+    const key = config.key;
+    const steps = config.rules.map((rule) => {
+      if (needsKey(rule.action) && !key) throw new Error(`redact.fields: ${rule.action} of "${rule.path}" needs a key`);
+      return { path: parsePath(rule.path), op: leafOp(rule) };
+    });
+    function leafOp(rule: z.output<typeof Rule>): LeafOp {
+      switch (rule.action) {
+        case 'drop':
+          return { kind: 'drop' };
+        case 'mask':
+          return { kind: 'replace', replace: (v) => mask(redactionText(v), rule.keepLast, rule.maskChar) };
+        case 'hash':
+          return { kind: 'replace', replace: (v) => ctx.crypto.hmacSha256(key as string, redactionText(v)) };
+        case 'tokenize':
+          return { kind: 'replace', replace: (v) => tokenize(ctx.crypto, key as string, redactionText(v)) };
+      }
+    }
+    const allowed: AllowTree | undefined = config.mode === 'allow' ? allowTree(config.allow) : undefined;
+    return {
+      role: 'processor',
+      process(msg, emit) {
+        if (!isJsonObject(msg.value)) {
+          throw new Error(`redact.fields expects a record (a JSON object), got ${msg.value === null ? 'null' : Array.isArray(msg.value) ? 'a list' : typeof msg.value}`);
+        }
+        let value: unknown = allowed ? projectAllowed(msg.value, allowed) : msg.value;
+        for (const s of steps) value = updateAt(value, s.path, s.op);
+        emit('out', value === msg.value ? msg : withValue(msg, value));
+      },
+    };
+  },
+  examples: [
+    {
+      title: 'Mask card numbers, drop e-mail addresses',
+      config: {
+        mode: 'listed',
+        allow: [],
+        rules: [
+          { path: 'customer.email', action: 'drop', keepLast: 4, maskChar: '*' },
+          { path: 'items[*].card', action: 'mask', keepLast: 4, maskChar: '*' },
+        ],
+      },
+      input: [{ id: 'o-1', customer: { name: 'Ada', email: 'ada@example.com' }, items: [{ sku: 'A1', card: '4111111111111111' }] }],
+      output: { out: [{ id: 'o-1', customer: { name: 'Ada' }, items: [{ sku: 'A1', card: '************1111' }] }] },
+    },
+    {
+      title: 'Let only listed fields through',
+      description: 'Unknown and newly added fields never pass.',
+      config: { mode: 'allow', allow: ['id', 'total', 'customer.country'], rules: [] },
+      input: [{ id: 'o-2', total: 99.5, note: 'call me on +49 30 1234', customer: { name: 'Ada', country: 'DE' } }],
+      output: { out: [{ id: 'o-2', total: 99.5, customer: { country: 'DE' } }] },
+    },
+    {
+      title: 'Pseudonymise customer ids',
+      description: 'Tokens stay the same for the same customer and key, so analytics can still count customers.',
+      config: {
+        mode: 'listed',
+        allow: [],
+        key: '${secret:REDACT_KEY}',
+        rules: [
+          { path: 'customer.id', action: 'tokenize', keepLast: 4, maskChar: '*' },
+          { path: 'customer.email', action: 'hash', keepLast: 4, maskChar: '*' },
+        ],
+      },
+    },
+  ],
+});
