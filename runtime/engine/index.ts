@@ -1,0 +1,5 @@
+export * from './context';
+export * from './engine';
+export * from './secrets';
+export * from './env-file';
+export * from './run-file';
