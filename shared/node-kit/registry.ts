@@ -1,4 +1,4 @@
-import type { NodeDefinition, ResourceDefinition } from './define';
+import { configDefaults, type NodeDefinition, type ResourceDefinition } from './define';
 
 /**
  * An explicit list of node and resource types. Nothing registers itself by import side effect:
@@ -45,4 +45,20 @@ function pick<T extends { version: number }>(map: Map<string, T[]>, type: string
 /** Newest known version of a type (for "newer than this Sluice knows" checks). */
 export function newestVersion(registry: Registry, kind: 'node' | 'resource', type: string): number | undefined {
   return (kind === 'node' ? registry.node(type) : registry.resource(type))?.version;
+}
+
+/**
+ * Config defaults per type for the canonical writer, so files leave defaults out. Memoised:
+ * turning a zod schema into JSON Schema is not free and the designer saves often.
+ */
+export function registryDefaults(registry: Registry): (kind: 'node' | 'resource', type: string, version: number) => Record<string, unknown> | undefined {
+  const cache = new Map<string, Record<string, unknown> | undefined>();
+  return (kind, type, version) => {
+    const key = `${kind}:${type}@${version}`;
+    if (!cache.has(key)) {
+      const def = kind === 'node' ? registry.node(type, version) : registry.resource(type, version);
+      cache.set(key, def ? configDefaults(def) : undefined);
+    }
+    return cache.get(key);
+  };
 }

@@ -1,16 +1,16 @@
 import { createRegistry, type NodeDefinition, type ResourceDefinition } from '../node-kit';
-import generate from './core/generate.node';
-import filter from './core/filter.node';
-import map from './core/map.node';
-import route from './core/route.node';
-import log from './core/log.node';
-import dlq from './core/dlq.node';
-import fileRead from './file/read.node';
-import fileWrite from './file/write.node';
-import lookup from './enrich/lookup.node';
-import http from './enrich/http.node';
-import redactFields from './redact/fields.node';
-import referenceTable from './resources/reference-table.resource';
+import generate from './core/generate.node.ts';
+import filter from './core/filter.node.ts';
+import map from './core/map.node.ts';
+import route from './core/route.node.ts';
+import log from './core/log.node.ts';
+import dlq from './core/dlq.node.ts';
+import fileRead from './file/read.node.ts';
+import fileWrite from './file/write.node.ts';
+import lookup from './enrich/lookup.node.ts';
+import http from './enrich/http.node.ts';
+import redactFields from './redact/fields.node.ts';
+import referenceTable from './resources/reference-table.resource.ts';
 
 /**
  * Every node type Sluice ships, listed explicitly. Adding a node type: its module, its test,
