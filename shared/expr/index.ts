@@ -1,1 +1,5 @@
-export * from './cel';
+export { ExpressionError, checkExpression, createExpressionCompiler, expressionType } from './cel';
+export type { ExprIssue } from './cel';
+export type { ProblemCode } from './messages';
+export { availableFields, celTypeOf, celTypeToAvro, isCelIdentifier } from './schema-types';
+export type { AvailableField } from './schema-types';
