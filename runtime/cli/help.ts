@@ -1,0 +1,65 @@
+export type CommandName = 'validate' | 'run' | 'catalog';
+
+export const MAIN_HELP = `Usage: sluice <command> [options]
+
+Draw, govern and run event flows.
+
+Commands:
+  validate <files...>   Check flow files; one line per problem
+  run <flow>            Run a flow until its sources end, or until SIGTERM/SIGINT
+  catalog               Print the node types as JSON, or write Markdown pages with --md
+  help [command]        Show help for a command
+
+Options:
+  -h, --help            Show help (also after a command: sluice validate --help)
+  -v, --version         Print the Sluice version
+
+Exit codes: 0 success, 1 problems found or the command failed, 2 wrong usage.
+`;
+
+const ENVIRONMENT = `
+Environment:
+  SLUICE_REGISTRY=<module>  Use the node types exported as \`registry\` by this module
+                            instead of the built-in ones (for embedding and tests).
+`;
+
+export const COMMAND_HELP: Record<CommandName, string> = {
+  validate: `Usage: sluice validate <files...> [--json]
+
+Checks flow files without running them: document shape, node types and versions, configs,
+expressions (type-checked against the records that reach each node), resource and secret
+references, edges, ports, cycles and dead-letter targets. A directory stands for the
+*.flow.json files in it.
+
+Prints one line per problem and nothing for a clean file:
+  flows/orders.flow.json: big-orders /config/when: line 1, column 1: ...
+  flows/orders.flow.json: read /config/password: warning: a secret is written inline; ...
+
+Options:
+  --json        Print all problems as one JSON array instead
+  -h, --help    Show this help
+
+Exits 1 when any file has an error (warnings alone exit 0), 2 on wrong usage.
+${ENVIRONMENT}`,
+  run: `Usage: sluice run <flow> [--env-file <file>]
+
+Runs a flow in this process until its sources end. On SIGTERM or SIGINT it stops taking in
+records, drains what is in flight, commits and closes; a second signal stops at once.
+Logs are JSON lines on stderr; stdout belongs to the flow (core.log).
+
+Options:
+  --env-file <file>   Read KEY=value lines for \${env:KEY} references
+  -h, --help          Show this help
+
+Exits 0 when the flow ended cleanly, 1 with a one-line error otherwise.
+${ENVIRONMENT}`,
+  catalog: `Usage: sluice catalog [--md <dir>]
+
+Prints every node and resource type as JSON: type, version, category, title, summary,
+ports, config JSON Schema and examples.
+
+Options:
+  --md <dir>    Write one Markdown page per type and an index.md into <dir> instead
+  -h, --help    Show this help
+${ENVIRONMENT}`,
+};

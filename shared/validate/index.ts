@@ -1,0 +1,3 @@
+export { validateFlow, validateFlowText, type ValidateOptions } from './validate';
+export { formatDiagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostic';
+export { closest, didYouMean } from './suggest';
