@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { defineNode, hint, isJsonObject, withValue, type LintIssue } from '../../node-kit';
 import { parsePath, type AvroRecord } from '../../schema/record-schema';
+import { compileRedaction } from './lib/compiled';
 import {
   allowTree,
   projectAllowed,
   projectSchema,
-  updateAt,
   updateSchemaAt,
   type AllowTree,
   type LeafOp,
@@ -180,6 +180,7 @@ redactor cannot read passes unredacted.
           return { kind: 'replace', replace: (v) => tokenize(ctx.crypto, key as string, redactionText(v)) };
       }
     }
+    const redact = compileRedaction(steps);
     const allowed: AllowTree | undefined = config.mode === 'allow' ? allowTree(config.allow) : undefined;
     return {
       role: 'processor',
@@ -187,8 +188,7 @@ redactor cannot read passes unredacted.
         if (!isJsonObject(msg.value)) {
           throw new Error(`redact.fields expects a record (a JSON object), got ${msg.value === null ? 'null' : Array.isArray(msg.value) ? 'a list' : typeof msg.value}`);
         }
-        let value: unknown = allowed ? projectAllowed(msg.value, allowed) : msg.value;
-        for (const s of steps) value = updateAt(value, s.path, s.op);
+        const value = redact(allowed ? projectAllowed(msg.value, allowed) : msg.value);
         emit('out', value === msg.value ? msg : withValue(msg, value));
       },
     };

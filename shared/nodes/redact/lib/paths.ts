@@ -20,55 +20,11 @@ import {
 
 export type LeafOp = { kind: 'drop' } | { kind: 'replace'; replace: (value: unknown) => unknown };
 
-/** Applies `op` at every place `steps` reaches in `value`. Null and absent fields are left alone. */
-export function updateAt(value: unknown, steps: readonly string[], op: LeafOp, i = 0): unknown {
-  const step = steps[i] as string;
-  const last = i === steps.length - 1;
-  if (step === '*') {
-    if (op.kind === 'drop' && last) throw new Error('a path ending in [*] cannot be dropped: drop the list itself');
-    if (Array.isArray(value)) {
-      let out: unknown[] | undefined;
-      value.forEach((el, j) => {
-        const next = last ? replaceLeaf(el, op) : updateAt(el, steps, op, i + 1);
-        if (next !== el) (out ??= value.slice())[j] = next;
-      });
-      return out ?? value;
-    }
-    if (isJsonObject(value)) {
-      let out: JsonObject | undefined;
-      for (const key of Object.keys(value)) {
-        const el = value[key];
-        const next = last ? replaceLeaf(el, op) : updateAt(el, steps, op, i + 1);
-        if (next !== el) setOwn((out ??= { ...value }), key, next);
-      }
-      return out ?? value;
-    }
-    return value;
-  }
-  if (!isJsonObject(value) || !Object.hasOwn(value, step)) return value;
-  const current = value[step];
-  if (last && op.kind === 'drop') {
-    const out = { ...value };
-    delete out[step];
-    return out;
-  }
-  const next = last ? replaceLeaf(current, op) : updateAt(current, steps, op, i + 1);
-  if (next === current) return value;
-  const out = { ...value };
-  setOwn(out, step, next);
-  return out;
-}
-
-function replaceLeaf(value: unknown, op: LeafOp): unknown {
-  if (value === null || value === undefined || op.kind === 'drop') return value;
-  return op.replace(value);
-}
-
 /**
  * A `__proto__` key read from JSON is an own property; assigning it back with `=` would set
  * the prototype instead, so keys from data are defined, not assigned.
  */
-function setOwn(obj: JsonObject, key: string, value: unknown): void {
+export function setOwn(obj: JsonObject, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
 }
