@@ -30,6 +30,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     // For profiling one side: --only flow | hand
     only: { type: 'string' },
+    'max-in-flight': { type: 'string' },
   },
 });
 const RECORDS = Number(values.records);
@@ -72,6 +73,7 @@ async function runFlow(dir: string): Promise<{ ms: number; lines: number }> {
     logger: quiet,
     stdout,
     env: { SLUICE_SECRET_PII_HASH_KEY: KEY },
+    ...(values['max-in-flight'] ? { maxInFlight: Number(values['max-in-flight']) } : {}),
   });
   const summary = await flow.done;
   const ms = performance.now() - t0;

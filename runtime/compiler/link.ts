@@ -232,7 +232,14 @@ function processorStep<T extends Track>(
   };
 }
 
+/**
+ * Sinks that group-commit (a file appender, a batching producer) hand the same promise to every
+ * record of a batch. Records that got the same promise share one continuation, so a batch of a
+ * thousand accepted records costs one `then`, not a thousand.
+ */
 function sinkStep<T extends Track>(id: string, runtime: SinkRuntime, c: NodeCounters, hooks: LinkHooks<T>): Step<T> {
+  let lastResult: PromiseLike<void> | undefined;
+  let batch: Array<{ msg: Message; track: T; attempt: number }> = [];
   return (msg, track, attempt) => {
     if (attempt === 1) c.in++;
     let result: void | Promise<void>;
@@ -248,15 +255,27 @@ function sinkStep<T extends Track>(id: string, runtime: SinkRuntime, c: NodeCoun
       return;
     }
     track.hold();
+    if (result === lastResult) {
+      batch.push({ msg, track, attempt });
+      return;
+    }
+    lastResult = result;
+    const members = (batch = [{ msg, track, attempt }]);
     result.then(
       () => {
-        c.out++;
-        track.release();
+        if (lastResult === result) lastResult = undefined;
+        for (const m of members) {
+          c.out++;
+          m.track.release();
+        }
       },
       (err: unknown) => {
-        c.errors++;
-        hooks.failed(id, msg, track, err, attempt);
-        track.release();
+        if (lastResult === result) lastResult = undefined;
+        for (const m of members) {
+          c.errors++;
+          hooks.failed(id, m.msg, m.track, err, m.attempt);
+          m.track.release();
+        }
       },
     );
   };

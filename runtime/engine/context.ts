@@ -93,8 +93,8 @@ class FileAppender implements Appender {
   private fd: number;
   private size: number;
   private pending: string[] = [];
-  private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
-  private scheduled = false;
+  /** One promise per group-commit batch, shared by every append in it. */
+  private batch: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void } | undefined;
   private closed = false;
 
   constructor(
@@ -110,20 +110,25 @@ class FileAppender implements Appender {
   append(text: string): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`file ${this.path} is closed`));
     this.pending.push(text);
-    const p = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (!this.scheduled) {
-      this.scheduled = true;
+    if (!this.batch) {
+      let resolve!: () => void;
+      let reject!: (e: Error) => void;
+      const promise = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      this.batch = { promise, resolve, reject };
       setImmediate(() => this.drain());
     }
-    return p;
+    return this.batch.promise;
   }
 
   private drain(): void {
-    this.scheduled = false;
     const texts = this.pending;
-    const waiters = this.waiters;
+    const batch = this.batch;
     this.pending = [];
-    this.waiters = [];
+    this.batch = undefined;
+    if (!batch) return;
     try {
       if (this.rotateBytes) {
         for (const t of texts) this.writeRotating(t);
@@ -132,9 +137,9 @@ class FileAppender implements Appender {
         writeSync(this.fd, data);
         this.size += Buffer.byteLength(data);
       }
-      for (const w of waiters) w.resolve();
+      batch.resolve();
     } catch (err) {
-      for (const w of waiters) w.reject(err as Error);
+      batch.reject(err as Error);
     }
   }
 
@@ -159,7 +164,7 @@ class FileAppender implements Appender {
   }
 
   async flush(): Promise<void> {
-    if (this.pending.length) this.drain();
+    if (this.batch) this.drain();
   }
 
   async close(): Promise<void> {

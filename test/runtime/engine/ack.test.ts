@@ -210,3 +210,70 @@ describe('bounded in-flight', () => {
     await running.done;
   });
 });
+
+describe('sinks that group-commit (one promise for a whole batch)', () => {
+  /** A sink that hands every write the promise of the current batch, like the file appender. */
+  function batchingSink(type: string) {
+    const batches: Array<{ msgs: unknown[]; resolve: () => void; reject: (e: Error) => void }> = [];
+    let open: (typeof batches)[number] | undefined;
+    let promise: Promise<void> | undefined;
+    const def = sinkType(type, (msg) => {
+      if (!open) {
+        let resolve!: () => void;
+        let reject!: (e: Error) => void;
+        promise = new Promise<void>((res, rej) => {
+          resolve = res;
+          reject = rej;
+        });
+        open = { msgs: [], resolve, reject };
+        batches.push(open);
+      }
+      open.msgs.push(msg.value);
+      return promise;
+    });
+    return { def, batches, cut: () => (open = undefined) };
+  }
+
+  it('acks every record of a batch when the shared promise resolves, and none before', async () => {
+    const src = manualSource('test.manual');
+    const sink = batchingSink('test.batch');
+    const running = await start(flow({ src: ['test.manual'], out: ['test.batch'] }, ['src:out -> out:in']), registryOf(src.def, sink.def));
+    const s = new Settlements();
+    for (let i = 0; i < 3; i++) src.out.emit({ value: { i } }, s.for(i));
+    sink.cut();
+    src.out.emit({ value: { i: 3 } }, s.for(3));
+    expect(sink.batches.map((b) => b.msgs.length)).toEqual([3, 1]);
+    await tick();
+    expect(s.acked).toEqual([]);
+    sink.batches[1]!.resolve();
+    await until(() => s.acked.length === 1, 'second batch acked');
+    expect(s.acked).toEqual([3]);
+    sink.batches[0]!.resolve();
+    await until(() => s.acked.length === 4, 'first batch acked');
+    expect(running.counters().nodes.out).toMatchObject({ in: 4, out: 4, errors: 0 });
+    src.finish();
+    await running.done;
+  });
+
+  it('applies the error policy to each record of a batch whose shared promise rejects', async () => {
+    const src = manualSource('test.manual');
+    const sink = batchingSink('test.batch');
+    const dlq = deferredSink('test.dlq');
+    const running = await start(
+      flow({ src: ['test.manual'], out: ['test.batch'], dlq: ['test.dlq'] }, ['src:out -> out:in'], { retry: { attempts: 0 }, deadLetter: 'dlq' }),
+      registryOf(src.def, sink.def, dlq.def),
+    );
+    const s = new Settlements();
+    src.out.emit({ value: { i: 0 } }, s.for(0));
+    src.out.emit({ value: { i: 1 } }, s.for(1));
+    sink.batches[0]!.reject(new Error('disk full'));
+    await until(() => dlq.pending.length === 2, 'both records dead-lettered');
+    expect(dlq.pending.map((d) => (d.msg.value as { original: { value: unknown } }).original.value)).toEqual([{ i: 0 }, { i: 1 }]);
+    expect(s.acked).toEqual([]);
+    for (const d of dlq.pending) d.resolve();
+    await until(() => s.acked.length === 2, 'acked after the dead letters were accepted');
+    expect(running.counters().nodes.out).toMatchObject({ in: 2, out: 0, errors: 2, deadLettered: 2 });
+    src.finish();
+    await running.done;
+  });
+});

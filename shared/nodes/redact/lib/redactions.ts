@@ -28,7 +28,14 @@ function stableJson(value: unknown): string {
  * emoji is one character. A value no longer than `keepLast` is masked completely: a short value
  * (a PIN, a two-letter initial) must never pass in clear just because it is short.
  */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 export function mask(text: string, keepLast: number, maskChar: string): string {
+  // Almost all text has no surrogate pairs; then code units are code points and slicing is exact.
+  if (!SURROGATE.test(text)) {
+    const keep = text.length > keepLast ? keepLast : 0;
+    return maskChar.repeat(text.length - keep) + text.slice(text.length - keep);
+  }
   const chars = Array.from(text);
   const keep = chars.length > keepLast ? keepLast : 0;
   return maskChar.repeat(chars.length - keep) + chars.slice(chars.length - keep).join('');
