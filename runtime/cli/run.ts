@@ -14,8 +14,15 @@ export async function runCommand(file: string, options: { envFile?: string }, lo
     if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
     controller.abort(new Error(`stopped by ${signal}`));
   };
+  // `sluice run … | head`: a closed stdout stops the flow the same graceful way as SIGTERM,
+  // instead of an unhandled EPIPE crash.
+  const onStdoutError = (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') io.stderr(`sluice run: stdout: ${err.message}\n`);
+    if (!controller.signal.aborted) controller.abort(new Error('stdout closed'));
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.stdout.on('error', onStdoutError);
   try {
     const registry = await loadRegistry();
     const problem = await firstError(file, registry);
@@ -31,6 +38,7 @@ export async function runCommand(file: string, options: { envFile?: string }, lo
     io.stderr(`sluice run: ${firstLine(err)}\n`);
     return 1;
   } finally {
+    process.stdout.off('error', onStdoutError);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
