@@ -1,3 +1,5 @@
+import type { BrokerServices } from '../../shared/node-kit/brokers';
+import { brokerServices } from '../connectors';
 import { createExpressionCompiler } from '../../shared/expr';
 import type { DeadLetter, Message } from '../../shared/node-kit/message';
 import type {
@@ -27,6 +29,8 @@ export interface StartOptions {
   /** Where `core.log` writes; process stdout by default. */
   stdout?: LineWriter;
   http?: HttpClient;
+  /** Kafka, NATS and AMQP connectors; the real ones (loaded on first use) by default. */
+  brokers?: BrokerServices;
   /** Unsettled records each source may have in the flow before `emit` makes it wait. Default 1000. */
   maxInFlight?: number;
   /** Drives retry backoff and stop deadlines; the system clock by default. */
@@ -120,6 +124,7 @@ export async function startFlow(plan: FlowPlan, options: StartOptions = {}): Pro
   const resources = new Map(resourceIds.map((id, i) => [id, { type: plan.resources[id]?.type, config: resolved[nodeIds.length + i] }]));
 
   const run = new FlowRun(plan, options, log);
+  const brokers = options.brokers ?? brokerServices(rootLogger);
   const runtimes: Record<string, NodeRuntime> = {};
   const created: string[] = [];
   try {
@@ -135,6 +140,7 @@ export async function startFlow(plan: FlowPlan, options: StartOptions = {}): Pro
         files: nodeFiles(options.baseDir ?? process.cwd()),
         stdout: options.stdout ?? stdoutLines,
         expr: createExpressionCompiler(node.inputSchema),
+        brokers,
         resources: {
           get<T>(rid: string, type: string): T {
             const r = resources.get(rid);
@@ -449,6 +455,7 @@ class FlowRun {
     if (o.key !== undefined) original.key = o.key;
     if (o.headers !== undefined) original.headers = o.headers;
     if (o.meta !== undefined) original.meta = o.meta;
+    if (o.raw !== undefined) original.raw = o.raw;
     const letter: DeadLetter = {
       flowId: this.plan.flowId,
       nodeId,

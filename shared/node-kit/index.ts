@@ -3,3 +3,4 @@ export * from './hints';
 export * from './message';
 export * from './registry';
 export * from './runtime';
+export * from './brokers';

@@ -8,6 +8,8 @@ export interface Message {
   headers?: Record<string, string>;
   /** Where the record came from; connectors fill in what they know. */
   meta?: MessageMeta;
+  /** The bytes as received from a broker, kept so a dead letter carries them unchanged. */
+  raw?: Uint8Array;
 }
 
 export interface MessageMeta {
@@ -28,7 +30,11 @@ export function isJsonObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A shallow copy of a message with a new value; key, headers and meta are shared (read-only). */
+/**
+ * A shallow copy of a message with a new value; key, headers and meta are shared (read-only).
+ * `raw` is deliberately left behind: after a change it no longer describes the value, and a
+ * sink must never be able to send the original (unredacted) bytes on.
+ */
 export function withValue(msg: Message, value: unknown): Message {
   return { value, key: msg.key, headers: msg.headers, meta: msg.meta };
 }
@@ -46,5 +52,5 @@ export interface DeadLetter {
   attempts: number;
   /** ISO time of the final failure. */
   failedAt: string;
-  original: { value: unknown; key?: string | null; headers?: Record<string, string>; meta?: MessageMeta };
+  original: { value: unknown; key?: string | null; headers?: Record<string, string>; meta?: MessageMeta; raw?: Uint8Array };
 }

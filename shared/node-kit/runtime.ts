@@ -1,4 +1,5 @@
 import type { RecordSchema } from '../schema/record-schema';
+import type { BrokerServices } from './brokers';
 import type { ExprResultType } from './hints';
 import type { Message } from './message';
 
@@ -165,6 +166,8 @@ export interface RuntimeContext {
   readonly stdout: LineWriter;
   readonly expr: ExpressionCompiler;
   readonly resources: ResourceAccess;
+  /** Kafka, NATS and AMQP, through the connectors; loaded on first use. */
+  readonly brokers: BrokerServices;
   /** The schema of the records arriving at this node's `in` port, if known. */
   readonly inputSchema: RecordSchema;
   /** Aborted when the flow stops; long waits inside nodes should honour it. */

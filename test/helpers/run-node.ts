@@ -13,6 +13,7 @@ import type {
 } from '../../shared/node-kit/runtime';
 import type { Message } from '../../shared/node-kit/message';
 import type { RecordSchema } from '../../shared/schema/record-schema';
+import type { BrokerServices } from '../../shared/node-kit/brokers';
 import { createExpressionCompiler } from '../../shared/expr';
 import { nodeCrypto, nodeFiles, systemClock } from '../../runtime/engine/context';
 
@@ -27,6 +28,8 @@ export interface RunNodeOptions {
   dir?: string;
   http?: HttpClient;
   resources?: Record<string, { type: string; config: Record<string, unknown> }>;
+  /** Broker services for broker node types; unit tests of other nodes get none. */
+  brokers?: BrokerServices;
   /** Stop a source after this many records. */
   limit?: number;
 }
@@ -43,6 +46,15 @@ export interface RunNodeResult {
   logs: Array<{ level: string; msg: string; fields?: Record<string, unknown> }>;
   dir: string;
 }
+
+const refuse = (): never => {
+  throw new Error('this unit test has no brokers: pass options.brokers to runNode');
+};
+const noBrokers: BrokerServices = {
+  kafka: { consumer: refuse, producer: refuse, table: refuse },
+  nats: { consumer: refuse, publisher: refuse },
+  amqp: { receiver: refuse, sender: refuse },
+};
 
 export function testContext(def: NodeDefinition, options: RunNodeOptions = {}, sink?: { stdout: string[]; logs: RunNodeResult['logs'] }) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'sluice-node-'));
@@ -73,6 +85,7 @@ export function testContext(def: NodeDefinition, options: RunNodeOptions = {}, s
         return r.config as T;
       },
     },
+    brokers: options.brokers ?? noBrokers,
     inputSchema: options.inputSchema,
     signal: abort.signal,
   };
