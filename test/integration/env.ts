@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** Endpoints of the brokers test/env/up.sh started for this run. */
+export interface TestEnv {
+  dir: string;
+  kafka: { brokers: string[]; port: number; pid: number; log: string };
+  nats: { servers: string[]; port: number; pid: number; log: string };
+  amqp: { url: string; port: number; node: string; log: string };
+}
+
+export function testEnv(): TestEnv {
+  const file = resolve(import.meta.dirname, '../../.cache/test-env/env.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as TestEnv;
+  } catch {
+    throw new Error(`no test brokers: ${file} is missing. Run the integration tests through vitest (its global setup starts them) or bash test/env/up.sh`);
+  }
+}
+
+/** A name no other test (or earlier run against the same brokers) uses. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
