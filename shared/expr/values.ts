@@ -1,4 +1,5 @@
 import { UnsignedInt } from '@marcbachmann/cel-js/evaluator';
+import { isPlainObject, setOwn } from '../node-kit/paths';
 import type { RecordInfo, TypeNode } from './schema-types';
 
 /**
@@ -113,37 +114,45 @@ function objectConverter(names: string[], convs: Converter[]): Converter {
 }
 
 function listConverter(item: Converter): Converter {
-  return (v) => {
-    if (!Array.isArray(v)) return v;
-    let out: unknown[] | undefined;
-    for (let i = 0; i < v.length; i++) {
-      const before = v[i];
-      const after = item(before);
-      if (after !== before) (out ??= v.slice())[i] = after;
-    }
-    return out ?? v;
-  };
+  return (v) => (Array.isArray(v) ? eachItem(v, item) : v);
 }
 
 function mapConverter(value: Converter): Converter {
-  return (v) => {
-    if (v instanceof Map) {
-      let out: Map<unknown, unknown> | undefined;
-      for (const [k, before] of v) {
-        const after = value(before);
-        if (after !== before) (out ??= new Map(v)).set(k, after);
-      }
-      return out ?? v;
-    }
-    if (!isPlainObject(v)) return v;
-    let out: Record<string, unknown> | undefined;
-    for (const k of Object.keys(v)) {
-      const before = v[k];
-      const after = value(before);
-      if (after !== before) setOwn((out ??= { ...v }), k, after);
-    }
-    return out ?? v;
-  };
+  return (v) => (v instanceof Map ? eachMapValue(v, value) : isPlainObject(v) ? eachFieldValue(v, value) : v);
+}
+
+/*
+ * `f` applied to every element, entry value or field value, copying on write: the container comes
+ * back as it is when `f` changes nothing, else a copy with the changed values.
+ */
+
+function eachItem(v: readonly unknown[], f: Converter): readonly unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < v.length; i++) {
+    const before = v[i];
+    const after = f(before);
+    if (after !== before) (out ??= v.slice())[i] = after;
+  }
+  return out ?? v;
+}
+
+function eachMapValue(v: Map<unknown, unknown>, f: Converter): Map<unknown, unknown> {
+  let out: Map<unknown, unknown> | undefined;
+  for (const [k, before] of v) {
+    const after = f(before);
+    if (after !== before) (out ??= new Map(v)).set(k, after);
+  }
+  return out ?? v;
+}
+
+function eachFieldValue(v: Record<string, unknown>, f: Converter): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(v)) {
+    const before = v[k];
+    const after = f(before);
+    if (after !== before) setOwn((out ??= { ...v }), k, after);
+  }
+  return out ?? v;
 }
 
 function recordConverter(info: RecordInfo): Converter | null {
@@ -186,18 +195,6 @@ function unionConverter(branches: readonly TypeNode[]): Converter | null {
   };
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-function setOwn(o: Record<string, unknown>, key: string, value: unknown) {
-  // A plain assignment to "__proto__" would replace the prototype instead of the field.
-  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
-  else o[key] = value;
-}
-
 /** Thrown when an integer result does not fit a JS number exactly. */
 export class UnsafeInteger extends Error {
   constructor(readonly value: bigint) {
@@ -221,32 +218,10 @@ const MIN_SAFE = -MAX_SAFE;
 export function toJs(v: unknown): unknown {
   if (typeof v === 'bigint') return intToNumber(v);
   if (typeof v !== 'object' || v === null) return v;
-  if (Array.isArray(v)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < v.length; i++) {
-      const before = v[i];
-      const after = toJs(before);
-      if (after !== before) (out ??= v.slice())[i] = after;
-    }
-    return out ?? v;
-  }
+  if (Array.isArray(v)) return eachItem(v, toJs);
   if (v instanceof UnsignedInt) return intToNumber(v.valueOf());
-  if (v instanceof Map) {
-    let out: Map<unknown, unknown> | undefined;
-    for (const [k, before] of v) {
-      const after = toJs(before);
-      if (after !== before) (out ??= new Map(v)).set(k, after);
-    }
-    return out ?? v;
-  }
-  if (!isPlainObject(v)) return v;
-  let out: Record<string, unknown> | undefined;
-  for (const k of Object.keys(v)) {
-    const before = v[k];
-    const after = toJs(before);
-    if (after !== before) setOwn((out ??= { ...v }), k, after);
-  }
-  return out ?? v;
+  if (v instanceof Map) return eachMapValue(v, toJs);
+  return isPlainObject(v) ? eachFieldValue(v, toJs) : v;
 }
 
 /** Where a record's data disagrees with its schema. */

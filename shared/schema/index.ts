@@ -1,2 +1,3 @@
 export * from './record-schema';
+export * from './schema-paths';
 export * from './flow-schemas';

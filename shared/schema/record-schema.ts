@@ -144,11 +144,13 @@ function inferType(value: unknown, name: string): AvroType {
   return { type: 'record', name: safeName(name), fields };
 }
 
-function capitalise(s: string): string {
+/** `customer` -> `Customer`: the usual name of a record made for a field. */
+export function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function safeName(s: string): string {
+/** A valid Avro name made from any text: other characters become `_`, and a leading digit gets one. */
+export function safeName(s: string): string {
   const cleaned = s.replace(/[^A-Za-z0-9_]/g, '_');
   return /^[A-Za-z_]/.test(cleaned) ? cleaned : `_${cleaned}`;
 }

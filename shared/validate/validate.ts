@@ -142,6 +142,25 @@ class FlowValidator {
   }
 
   /**
+   * The nodes or resources of a document whose envelope did not parse, by id. One whose own
+   * fields are broken stays, as a placeholder marked broken and left unchecked, so its edges and
+   * references do not turn into a cascade of "does not exist" errors.
+   */
+  private instances<T>(kind: 'node' | 'resource', schema: z.ZodType<T>, raw: unknown): Record<string, T | Placeholder> {
+    const out: Record<string, T | Placeholder> = {};
+    for (const [id, n] of Object.entries(asObject(raw))) {
+      if (!SLUG_PATTERN.test(id)) continue;
+      const r = schema.safeParse(n);
+      if (r.success) out[id] = r.data;
+      else {
+        out[id] = placeholder(n);
+        this.broken.add(`${kind}:${id}`);
+      }
+    }
+    return out;
+  }
+
+  /**
    * Checks the document shape. A broken part does not hide the rest: valid nodes, resources and
    * edges are kept (edges with their original index, for paths) and checked further.
    */
@@ -160,28 +179,8 @@ class FlowValidator {
         this.add({ severity: 'error', code, path: pointer(p.segments), message: p.message });
       }
     }
-    // A node whose own fields are broken stays in the graph, unchecked, so its edges do not
-    // turn into a cascade of "does not exist" errors.
-    const nodes: FlowDocument['nodes'] = {};
-    for (const [id, n] of Object.entries(asObject(raw.nodes))) {
-      if (!SLUG_PATTERN.test(id)) continue;
-      const r = NodeInstance.safeParse(n);
-      if (r.success) nodes[id] = r.data;
-      else {
-        nodes[id] = placeholder(n);
-        this.broken.add(`node:${id}`);
-      }
-    }
-    const resources: NonNullable<FlowDocument['resources']> = {};
-    for (const [id, n] of Object.entries(asObject(raw.resources))) {
-      if (!SLUG_PATTERN.test(id)) continue;
-      const r = ResourceInstance.safeParse(n);
-      if (r.success) resources[id] = r.data;
-      else {
-        resources[id] = placeholder(n);
-        this.broken.add(`resource:${id}`);
-      }
-    }
+    const nodes: FlowDocument['nodes'] = this.instances('node', NodeInstance, raw.nodes);
+    const resources: NonNullable<FlowDocument['resources']> = this.instances('resource', ResourceInstance, raw.resources);
     this.edges = [];
     const rawEdges = Array.isArray(raw.edges) ? raw.edges : [];
     rawEdges.forEach((e, index) => {
@@ -606,7 +605,9 @@ function formatErrorCode(input: unknown): string {
 }
 
 /** Stands in for a node or resource whose envelope failed: its type if readable, nothing else. */
-function placeholder(raw: unknown): { type: string; version: number } {
+type Placeholder = { type: string; version: number };
+
+function placeholder(raw: unknown): Placeholder {
   const type = asObject(raw).type;
   return { type: typeof type === 'string' ? type : '', version: 1 };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineNode, hint, isJsonObject, type DeadLetter, type LintIssue, type Message } from '../../node-kit';
+import { defineNode, isJsonObject, type DeadLetter, type LintIssue, type Message } from '../../node-kit';
+import { lineFileSink, rotationFields } from '../file/lib/rotation';
 import { jsonLine } from './lib/json';
 
 const config = z.strictObject({
@@ -7,14 +8,7 @@ const config = z.strictObject({
     title: 'File',
     description: 'Where dead letters are appended, relative to the flow\'s folder.',
   }),
-  rotateBytes: hint.advanced(z.number().int().positive().optional(), {
-    title: 'Start a new file after (bytes)',
-    description: 'When the file would grow past this size it is renamed to `name.1` and a new one is started. Empty: never.',
-  }),
-  maxFiles: hint.advanced(z.number().int().min(1).max(1000).default(5), {
-    title: 'Rotated files to keep',
-    description: 'How many rotated files (`name.1` … `name.N`) are kept; older ones are deleted.',
-  }),
+  ...rotationFields('never.'),
 });
 
 type Config = z.output<typeof config>;
@@ -90,7 +84,6 @@ after** to rotate large files.
   create(c, ctx) {
     const errors = lint(c);
     if (errors.length) throw new Error(`core.dlq: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-    const appender = ctx.files.openAppender(c.path, { rotateBytes: c.rotateBytes, maxFiles: c.maxFiles });
     const wrap = (msg: Message): DeadLetter => ({
       flowId: ctx.flowId,
       nodeId: ctx.nodeId,
@@ -104,15 +97,7 @@ after** to rotate large files.
         ...(msg.meta ? { meta: msg.meta } : {}),
       },
     });
-    return {
-      role: 'sink',
-      write(msg) {
-        const letter = isDeadLetter(msg.value) ? msg.value : wrap(msg);
-        return appender.append(`${jsonLine(letter)}\n`);
-      },
-      flush: () => appender.flush(),
-      close: () => appender.close(),
-    };
+    return lineFileSink(ctx.files, c, (msg) => jsonLine(isDeadLetter(msg.value) ? msg.value : wrap(msg)));
   },
   examples: [
     { title: 'Dead letters next to the flow', config: { path: 'dead-letters.jsonl', maxFiles: 5 } },

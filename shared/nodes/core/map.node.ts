@@ -1,8 +1,21 @@
 import { z } from 'zod';
-import { defineNode, hint, withValue, type LintIssue } from '../../node-kit';
+import {
+  covers,
+  defineNode,
+  getPath,
+  hasPath,
+  hasWildcard,
+  hint,
+  isJsonObject,
+  removePath,
+  setPath,
+  splitPath,
+  withValue,
+  type LintIssue,
+  type PathSteps,
+} from '../../node-kit';
 import type { AvroType, RecordSchema } from '../../schema/record-schema';
-import { getPath, hasPath, hasWildcard, isPlainObject, covers, removePath, setPath, splitPath, type PathSteps } from './lib/paths';
-import { editable, putField, removeField } from './lib/schema-paths';
+import { editable, putField, removeField } from '../../schema/schema-paths';
 import { toJsonValue } from './lib/json';
 import { celTypeToAvro, expressionType } from '../../expr';
 
@@ -201,7 +214,7 @@ schema is reported as unknown rather than guessed.
       role: 'processor',
       process(msg, emit) {
         const input = msg.value;
-        if (!isPlainObject(input)) throw new Error(`core.map needs a record (a JSON object), got ${Array.isArray(input) ? 'an array' : typeof input}`);
+        if (!isJsonObject(input)) throw new Error(`core.map needs a record (a JSON object), got ${Array.isArray(input) ? 'an array' : typeof input}`);
         let value: unknown = input;
         for (const s of sets) value = setPath(value, s.steps, toJsonValue(s.expr.evaluate(input)));
         for (const r of renames) {

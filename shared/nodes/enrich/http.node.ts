@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { LRUCache } from 'lru-cache';
-import { defineNode, hint, isJsonObject, REF_IN_TEXT_PATTERN, withValue, type LintIssue } from '../../node-kit';
+import { defineNode, hint, isJsonObject, REF_IN_TEXT_PATTERN, setPath, withValue, type LintIssue } from '../../node-kit';
 import { durationPattern, parseDuration } from '../../flow/document';
-import { deepFreeze, fieldSteps, setField } from './lib/fields';
+import { deepFreeze, fieldSteps } from './lib/fields';
 import { Semaphore } from './lib/semaphore';
 import {
   checkUrl,
@@ -241,7 +241,7 @@ node is unknown and later expressions are checked only when records arrive.
           throw new Error(`${where}: refused: ${(err as Error).message}`);
         }
         const outcome = await fetchOnce(url.href);
-        if (outcome.found) emit('out', withValue(msg, setField(record, into, outcome.body)));
+        if (outcome.found) emit('out', withValue(msg, setPath(record, into, outcome.body, { nullParents: 'fail' })));
         else if (config.onNotFound === 'pass') emit('out', msg);
         else if (config.onNotFound === 'error') throw new Error(`${where}: not found (404)`);
       },

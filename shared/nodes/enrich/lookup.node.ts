@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { defineNode, hint, isJsonObject, withValue, type LintIssue } from '../../node-kit';
+import { defineNode, hint, isJsonObject, setPath, withValue, type LintIssue } from '../../node-kit';
 import type { AvroType } from '../../schema/record-schema';
+import { editable, putField, schemaNames, uniqueName } from '../../schema/schema-paths';
 import { ReferenceTableConfig } from '../resources/reference-table.resource';
-import { fieldSteps, recordNames, setField, uniqueName, withField } from './lib/fields';
+import { fieldSteps } from './lib/fields';
 import { keyText, loadTable, tableConfig, tableRowSchema } from './lib/reference-table';
 
 export default defineNode({
@@ -83,12 +84,19 @@ for that record, handled by the node's error policy.
     const resource = env.resource(config.table);
     const table = resource?.type === 'reference.table' ? ReferenceTableConfig.safeParse(resource.config) : undefined;
     if (!input || !table?.success) return { out: undefined, ...miss };
-    const name = uniqueName(recordNames(input), `${config.table.replace(/(^|-)([a-z0-9])/g, (_, _d, c: string) => c.toUpperCase())}Row`);
+    const name = uniqueName(schemaNames(input), `${config.table.replace(/(^|-)([a-z0-9])/g, (_, _d, c: string) => c.toUpperCase())}Row`);
     const row = tableRowSchema(table.data, name);
     if (!row) return { out: undefined, ...miss };
     const type: AvroType = config.onMiss === 'pass' ? ['null', row] : row;
-    const out = withField(input, fieldSteps(config.into), type, config.onMiss === 'pass' ? { default: null } : {});
-    return { out, ...miss };
+    const steps = fieldSteps(config.into);
+    const out = editable(input);
+    try {
+      putField(out, steps, config.onMiss === 'pass' ? { type, default: null } : { type });
+    } catch {
+      // A field on the way is not a record: every matched record will fail there.
+      return { out: undefined, ...miss };
+    }
+    return { out: out.root, ...miss };
   },
   async create(config, ctx) {
     const into = fieldSteps(config.into);
@@ -108,7 +116,7 @@ for that record, handled by the node's error policy.
           throw new Error(`key ${config.key}: ${(err as Error).message}`, { cause: err });
         }
         const row = k === undefined ? undefined : table.rows.get(k);
-        if (row) emit('out', withValue(msg, setField(record, into, row)));
+        if (row) emit('out', withValue(msg, setPath(record, into, row, { nullParents: 'fail' })));
         else if (onMiss === 'pass') emit('out', msg);
         else if (onMiss === 'route') emit('miss', msg);
       },

@@ -1,20 +1,14 @@
 import { z } from 'zod';
-import { defineNode, hint, type LintIssue } from '../../node-kit';
+import { defineNode, type LintIssue } from '../../node-kit';
 import { jsonLine } from '../core/lib/json';
+import { lineFileSink, rotationFields } from './lib/rotation';
 
 const config = z.strictObject({
   path: z.string().meta({
     title: 'File',
     description: 'Where to write, relative to the flow\'s folder, e.g. `out/orders.jsonl`. Missing folders are created; an existing file is appended to.',
   }),
-  rotateBytes: hint.advanced(z.number().int().positive().optional(), {
-    title: 'Start a new file after (bytes)',
-    description: 'When the file would grow past this size it is renamed to `name.1` and a new one is started. Empty: one file that keeps growing.',
-  }),
-  maxFiles: hint.advanced(z.number().int().min(1).max(1000).default(5), {
-    title: 'Rotated files to keep',
-    description: 'How many rotated files (`name.1` … `name.N`) are kept; older ones are deleted.',
-  }),
+  ...rotationFields('one file that keeps growing.'),
 });
 
 type Config = z.output<typeof config>;
@@ -56,15 +50,7 @@ headers.
   create(c, ctx) {
     const errors = lint(c);
     if (errors.length) throw new Error(`file.write: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-    const appender = ctx.files.openAppender(c.path, { rotateBytes: c.rotateBytes, maxFiles: c.maxFiles });
-    return {
-      role: 'sink',
-      write(msg) {
-        return appender.append(`${jsonLine(msg.value)}\n`);
-      },
-      flush: () => appender.flush(),
-      close: () => appender.close(),
-    };
+    return lineFileSink(ctx.files, c, (msg) => jsonLine(msg.value));
   },
   examples: [
     { title: 'Write orders to a file', config: { path: 'out/orders.jsonl', maxFiles: 5 } },

@@ -1,3 +1,5 @@
+import { setOwn } from '../../../node-kit/paths';
+
 /**
  * Turning record values into JSON text. Records are plain JSON almost always, so the fast path is
  * a bare JSON.stringify; values that JSON.stringify cannot print faithfully (BigInt from CEL
@@ -62,7 +64,7 @@ export function toJsonValue(value: unknown): unknown {
   if (ArrayBuffer.isView(value)) return base64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of value) out[String(k)] = toJsonValue(v);
+    for (const [k, v] of value) setOwn(out, String(k), toJsonValue(v));
     return out;
   }
   if (value instanceof Set) return [...value].map(toJsonValue);
@@ -74,8 +76,7 @@ export function toJsonValue(value: unknown): unknown {
     const v = toJsonValue(obj[k]);
     if (!out && Object.is(v, obj[k])) continue;
     out ??= { ...obj };
-    if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-    else out[k] = v;
+    setOwn(out, k, v);
   }
   // Class instances (e.g. a CEL duration) become plain objects so they print as their fields.
   return out ?? (plain ? obj : { ...obj });

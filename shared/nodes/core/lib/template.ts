@@ -1,4 +1,6 @@
-import type { AvroField, AvroRecord, AvroType } from '../../../schema/record-schema';
+import { setOwn } from '../../../node-kit/paths';
+import { capitalise, type AvroField, type AvroRecord, type AvroType } from '../../../schema/record-schema';
+import { uniqueName } from '../../../schema/schema-paths';
 import { cardNumber, country, digits, email, iban, IBAN_COUNTRIES, personName, uuid, type Random } from './random';
 
 /**
@@ -219,15 +221,6 @@ class TemplateCompiler {
     this.issues.push(severity ? { path, message, severity } : { path, message });
   }
 
-  private recordName(base: string): string {
-    let name = base.replace(/[^A-Za-z0-9_]/g, '_');
-    if (!/^[A-Za-z_]/.test(name)) name = `_${name}`;
-    let candidate = name;
-    for (let i = 2; this.names.has(candidate); i++) candidate = `${name}${i}`;
-    this.names.add(candidate);
-    return candidate;
-  }
-
   value(v: unknown, path: string, name: string): Compiled {
     if (typeof v === 'string') return this.string(v, path);
     if (typeof v === 'number') return { gen: () => v, type: Number.isInteger(v) ? 'long' : 'double' };
@@ -243,7 +236,7 @@ class TemplateCompiler {
     const keys: string[] = [];
     const gens: Gen[] = [];
     const fields: AvroField[] = [];
-    const recordName = this.recordName(name);
+    const recordName = uniqueName(this.names, name);
     for (const key of Object.keys(obj)) {
       const p = `${path}/${pointerSegment(key)}`;
       if (key === '__proto__') {
@@ -390,6 +383,15 @@ type Obj = Record<string, unknown>;
  * megamorphic and runs several times slower (the generator feeds million-record benchmarks).
  */
 export function objectBuilder(keys: string[], gens: Gen[]): Gen {
+  if (keys.includes('__proto__')) {
+    // An Avro field may be called __proto__; assigning it would set the prototype (see setOwn).
+    const n = keys.length;
+    return (s) => {
+      const o: Obj = {};
+      for (let i = 0; i < n; i++) setOwn(o, keys[i] as string, (gens[i] as Gen)(s));
+      return o;
+    };
+  }
   if (keys.length > 8) {
     const head = objectBuilder(keys.slice(0, 8), gens.slice(0, 8));
     const restKeys = keys.slice(8);
@@ -423,10 +425,6 @@ export function objectBuilder(keys: string[], gens: Gen[]): Gen {
     default:
       return (s) => { const o: Obj = {}; o[k0] = g0(s); o[k1] = g1(s); o[k2] = g2(s); o[k3] = g3(s); o[k4] = g4(s); o[k5] = g5(s); o[k6] = g6(s); o[k7] = g7(s); return o; };
   }
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function stripNames(t: unknown): unknown {

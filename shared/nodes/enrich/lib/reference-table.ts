@@ -1,4 +1,5 @@
 import { isJsonObject, type JsonObject } from '../../../node-kit/message';
+import { setOwn } from '../../../node-kit/paths';
 import type { FileAccess, Logger } from '../../../node-kit/runtime';
 import type { AvroField, AvroRecord } from '../../../schema/record-schema';
 import referenceTable, { tableFormat, type ColumnType, type ReferenceTableConfig } from '../../resources/reference-table.resource';
@@ -105,7 +106,7 @@ function csvRows(text: string, config: ReferenceTableConfig): JsonObject[] {
     const out: JsonObject = {};
     for (const c of wanted) {
       const cell = row.fields[index.get(c) as number] as string;
-      define(out, c, config.columns ? typed(cell, columnType(config, c), `line ${row.line}, column "${c}"`) : cell);
+      setOwn(out, c, config.columns ? typed(cell, columnType(config, c), `line ${row.line}, column "${c}"`) : cell);
     }
     return out;
   });
@@ -128,8 +129,8 @@ function jsonRows(text: string, config: ReferenceTableConfig): JsonObject[] {
     for (const [name, value] of Object.entries(data)) {
       if (!isJsonObject(value)) throw new Error(`property "${name}" is not an object`);
       const row: JsonObject = {};
-      define(row, config.key, name);
-      for (const [k, v] of Object.entries(value)) if (k !== config.key) define(row, k, v);
+      setOwn(row, config.key, name);
+      for (const [k, v] of Object.entries(value)) if (k !== config.key) setOwn(row, k, v);
       rows.push({ where: `property "${name}"`, row });
     }
   } else {
@@ -139,7 +140,7 @@ function jsonRows(text: string, config: ReferenceTableConfig): JsonObject[] {
   const wanted = [config.key, ...Object.keys(config.columns).filter((c) => c !== config.key)];
   return rows.map(({ where, row }) => {
     const out: JsonObject = {};
-    for (const c of wanted) define(out, c, typed(row[c], columnType(config, c), `${where}, column "${c}"`));
+    for (const c of wanted) setOwn(out, c, typed(row[c], columnType(config, c), `${where}, column "${c}"`));
     return out;
   });
 }
@@ -201,8 +202,4 @@ export function tableRowSchema(config: ReferenceTableConfig, name: string): Avro
     c === config.key ? { name: c, type: columnType(config, c) } : { name: c, type: ['null', columnType(config, c)], default: null },
   );
   return { type: 'record', name, fields };
-}
-
-function define(obj: JsonObject, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }

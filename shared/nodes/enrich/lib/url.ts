@@ -1,4 +1,5 @@
-import { fieldSteps, getField } from './fields';
+import { getPath } from '../../../node-kit/paths';
+import { fieldSteps } from './fields';
 
 /**
  * URL templates with `{field.path}` placeholders, and the host allow-list every expanded URL is
@@ -47,7 +48,7 @@ export function expandUrl(parts: readonly TemplatePart[], record: unknown): stri
       out += part.text;
       continue;
     }
-    const value = getField(record, part.steps);
+    const value = getPath(record, part.steps);
     if (value === undefined || value === null) throw new Error(`placeholder {${part.field}} has no value in this record`);
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean' && typeof value !== 'bigint') {
       throw new Error(`placeholder {${part.field}} must be text, a number or true/false, not ${Array.isArray(value) ? 'a list' : 'a record'}`);

@@ -1,5 +1,6 @@
 import { isJsonObject, type JsonObject } from '../../../node-kit/message';
-import { setOwn, type LeafOp } from './paths';
+import { setOwn } from '../../../node-kit/paths';
+import type { LeafOp } from './paths';
 
 /**
  * All redaction rules of a node compiled into one trie, applied in a single walk: each object

@@ -1,4 +1,5 @@
 import { isJsonObject, type JsonObject } from '../../../node-kit/message';
+import { setOwn } from '../../../node-kit/paths';
 import {
   cloneSchema,
   isRecord,
@@ -19,15 +20,6 @@ import {
  */
 
 export type LeafOp = { kind: 'drop' } | { kind: 'replace'; replace: (value: unknown) => unknown };
-
-/**
- * A `__proto__` key read from JSON is an own property; assigning it back with `=` would set
- * the prototype instead, so keys from data are defined, not assigned.
- */
-export function setOwn(obj: JsonObject, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
-}
 
 /** Allow-list as a tree of steps; `keep` marks a listed path whose whole subtree passes. */
 export interface AllowTree {

@@ -231,6 +231,22 @@ describe('core.generate with an Avro schema', () => {
     for (const record of r.outputs.out!) expect(type.isValid(record)).toBe(true);
   });
 
+  it('makes a field called __proto__ a field, never the prototype', async () => {
+    const schema = {
+      type: 'record',
+      name: 'Odd',
+      fields: [
+        { name: '__proto__', type: { type: 'record', name: 'P', fields: [{ name: 'x', type: 'int' }] } },
+        { name: 'a', type: 'int' },
+      ],
+    };
+    const r = await runNode(generate, { avroSchema: schema, count: 3, seed: 1 });
+    for (const record of r.outputs.out as object[]) {
+      expect(Object.keys(record)).toEqual(['__proto__', 'a']);
+      expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
+    }
+  });
+
   it('uses the Avro schema as the output schema', () => {
     const config = generate.config.parse({ avroSchema: PAYMENT, count: 1 });
     expect(outputSchemas(generate, {}, config).out).toEqual(PAYMENT);

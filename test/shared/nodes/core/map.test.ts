@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import map from '../../../../shared/nodes/core/map.node';
 import { outputSchemas } from '../../../../shared/node-kit/define';
 import type { AvroRecord } from '../../../../shared/schema/record-schema';
-import { getPath, PathError, removePath, REMOVE, setPath, splitPath, updatePath } from '../../../../shared/nodes/core/lib/paths';
+import { PathError } from '../../../../shared/node-kit/paths';
 import { runNode } from '../../../helpers/run-node';
 
 function deepFreeze<T>(v: T): T {
@@ -208,30 +208,5 @@ describe('core.map schema', () => {
   it('is unknown when the input is unknown or a computed type cannot be known', () => {
     expect(derive({ set: [{ field: 'a', value: '1' }] }, null)).toBeUndefined();
     expect(derive({ set: [{ field: 'a', value: 'nope + 1' }] })).toBeUndefined();
-  });
-});
-
-describe('nested paths (shared/nodes/core/lib/paths)', () => {
-  it('updates every element under [*] and copies only what changed', () => {
-    const input = deepFreeze({ items: [{ card: '4111', sku: 1 }, { sku: 2 }], other: { x: 1 } });
-    const out = updatePath(input, splitPath('items[*].card'), (v) => (typeof v === 'string' ? '****' : v)) as typeof input;
-    expect(out).toEqual({ items: [{ card: '****', sku: 1 }, { sku: 2 }], other: { x: 1 } });
-    expect(out.items[1]).toBe(input.items[1]);
-    expect(out.other).toBe(input.other);
-    expect(getPath(out, splitPath('items[*].sku'))).toEqual([1, 2]);
-  });
-
-  it('removes under [*] and returns the same root when nothing is there', () => {
-    const input = deepFreeze({ items: [{ card: 'a', sku: 1 }], m: { k1: { s: 1 }, k2: { s: 2 } } });
-    expect(updatePath(input, splitPath('items[*].card'), () => REMOVE)).toEqual({ items: [{ sku: 1 }], m: input.m });
-    expect(updatePath(input, splitPath('m[*].s'), () => REMOVE)).toEqual({ items: input.items, m: { k1: {}, k2: {} } });
-    expect(removePath(input, splitPath('nope.deeper'))).toBe(input);
-  });
-
-  it('stores a field called __proto__ as data, never as the prototype', () => {
-    const out = setPath({}, ['__proto__', 'polluted'], true) as Record<string, unknown>;
-    expect(Object.keys(out)).toEqual(['__proto__']);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
   });
 });

@@ -219,6 +219,16 @@ describe('enrich.lookup', () => {
       expect((out.out?.fields.at(-1)?.type as AvroRecord).name).toBe('CountriesRow2');
     });
 
+    it('is unknown when into runs through a field that is not a record, and adds the row to each record of a union', () => {
+      const config = lookup.config.parse({ table: 'countries', key: 'x', into: 'id.info', onMiss: 'route' });
+      expect(outputSchemas(lookup, { in: input }, config, env(columns))).toEqual({ out: undefined, miss: input });
+      const union: AvroRecord = { ...input, fields: [{ name: 'who', type: ['null', input.fields[1]!.type, { type: 'record', name: 'Shop', fields: [] }] }] };
+      const out = outputSchemas(lookup, { in: union }, lookup.config.parse({ table: 'countries', key: 'x', into: 'who.info', onMiss: 'drop' }), env(columns));
+      const [, customer, shop] = out.out?.fields[0]?.type as [string, AvroRecord, AvroRecord];
+      expect(customer.fields.at(-1)).toEqual({ name: 'info', type: row('CountriesRow') });
+      expect(shop.fields).toEqual([{ name: 'info', type: 'CountriesRow' }]);
+    });
+
     it('is unknown when the table does not declare its columns, is missing, or the input is unknown', () => {
       const config = lookup.config.parse({ table: 'countries', key: 'x', into: 'c', onMiss: 'route' });
       expect(outputSchemas(lookup, { in: input }, config, env({ path: 'c.csv', key: 'code' }))).toEqual({ out: undefined, miss: input });

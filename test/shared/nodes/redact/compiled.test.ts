@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isJsonObject, type JsonObject } from '../../../../shared/node-kit/message';
 import { compileRedaction } from '../../../../shared/nodes/redact/lib/compiled';
-import { setOwn, type LeafOp } from '../../../../shared/nodes/redact/lib/paths';
+import { setOwn } from '../../../../shared/node-kit/paths';
+import type { LeafOp } from '../../../../shared/nodes/redact/lib/paths';
 
 // The reference model: rules applied one at a time, in order, copy on write. The compiled
 // single-pass redactor must give exactly the same records.

@@ -1,12 +1,13 @@
-import { parsePath } from '../../../schema/record-schema';
+import { parsePath } from '../schema/record-schema';
+import { isJsonObject } from './message';
 
 /**
- * Nested field paths on JSON records, with copy on write: an update returns a new root that
- * shares every branch it did not touch, and the input is never modified (processors must not
- * mutate the record they receive). Paths are the record-schema syntax: `customer.address.city`,
- * with `[*]` for every element of an array or every value of a map (`items[*].card`).
- *
- * Self-contained on purpose so any node module can use it.
+ * Nested field paths on record values, for node authors, with copy on write: an update returns a
+ * new root that shares every branch it did not touch, and the input is never modified
+ * (processors must not mutate the record they receive). Paths are the record-schema syntax,
+ * parsed by `parsePath`: `customer.address.city`, with `[*]` for every element of an array or
+ * every value of a map (`items[*].card`). The same edits on Avro schemas are in
+ * shared/schema/schema-paths.
  */
 
 /** Parsed steps of a path: field names, and `*` for "every element". */
@@ -52,18 +53,28 @@ export function covers(a: PathSteps, b: PathSteps): boolean {
   return true;
 }
 
+/**
+ * An object literal (or `Object.create(null)`): not an array, and not a class instance such as a
+ * Map, a Date, bytes or a CEL value. Stricter than `isJsonObject`, which the path functions here
+ * use (any object that is not an array); for code that must not take such instances apart.
+ */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Sets a field of an object that holds data. A `__proto__` key read from JSON is an own
+ * property; assigning it with `=` would set the prototype instead, so that key is defined.
+ */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
 }
 
 function own(obj: Record<string, unknown>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(obj, key);
-}
-
-// A plain assignment to `__proto__` would change the prototype instead of adding a field.
-function assign(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
 }
 
 /**
@@ -75,7 +86,7 @@ export function getPath(root: unknown, steps: PathSteps, from = 0): unknown {
   for (let i = from; i < steps.length; i++) {
     const step = steps[i] as string;
     if (step === '*') {
-      const elements = Array.isArray(current) ? current : isPlainObject(current) ? Object.values(current) : [];
+      const elements = Array.isArray(current) ? current : isJsonObject(current) ? Object.values(current) : [];
       const found: unknown[] = [];
       for (const e of elements) {
         const v = getPath(e, steps, i + 1);
@@ -83,7 +94,7 @@ export function getPath(root: unknown, steps: PathSteps, from = 0): unknown {
       }
       return found;
     }
-    if (!isPlainObject(current) || !own(current, step)) return undefined;
+    if (!isJsonObject(current) || !own(current, step)) return undefined;
     current = current[step];
   }
   return current;
@@ -93,39 +104,54 @@ export function getPath(root: unknown, steps: PathSteps, from = 0): unknown {
 export function hasPath(root: unknown, steps: PathSteps): boolean {
   let current = root;
   for (const step of steps) {
-    if (!isPlainObject(current) || !own(current, step)) return false;
+    if (!isJsonObject(current) || !own(current, step)) return false;
     current = current[step];
   }
   return true;
 }
 
+export interface UpdateOptions {
+  /** Create missing parents as `{}`; without it a missing parent means there is nothing to update. */
+  create?: boolean;
+  /**
+   * With `create`, what a parent holding null becomes: `{}` (`replace`, the default), or a
+   * PathError (`fail`) for nodes that treat null as data they must not overwrite.
+   */
+  nullParents?: 'replace' | 'fail';
+}
+
+/** Whether missing parents are created, and null ones too. */
+type Create = 'no' | 'yes' | 'not-over-null';
+
 /**
  * Replaces the value at a path with `update(current, present)` and returns the new root.
  * Only the objects and arrays along the changed path are copied; when nothing changes the
- * same root comes back. With `create`, missing or null parents become `{}`; without it a
- * missing parent means there is nothing to update. A parent that exists but is not an object
- * (a string where `customer` should be) is a PathError, because overwriting data silently would
- * lose it. `update` returning REMOVE deletes the field (or the array element under `*`).
+ * same root comes back. With `create`, missing (and, unless `nullParents: 'fail'`, null) parents
+ * become `{}`. A parent that exists but is not an object (a string where `customer` should be) is
+ * a PathError, because overwriting data silently would lose it. `update` returning REMOVE deletes
+ * the field (or the array element under `*`).
  */
-export function updatePath(root: unknown, steps: PathSteps, update: Updater, options: { create?: boolean } = {}): unknown {
+export function updatePath(root: unknown, steps: PathSteps, update: Updater, options: UpdateOptions = {}): unknown {
   if (steps.length === 0) throw new PathError('empty field path');
-  return step(root, steps, 0, update, options.create === true);
+  const create = options.create !== true ? 'no' : options.nullParents === 'fail' ? 'not-over-null' : 'yes';
+  return step(root, steps, 0, update, create);
 }
 
-function step(node: unknown, steps: PathSteps, i: number, update: Updater, create: boolean): unknown {
+function step(node: unknown, steps: PathSteps, i: number, update: Updater, create: Create): unknown {
   const key = steps[i] as string;
   const last = i === steps.length - 1;
   if (key === '*') return eachElement(node, steps, i, update, create);
   let obj: Record<string, unknown>;
-  if (isPlainObject(node)) obj = node;
-  else if ((node === undefined || node === null) && create) obj = {};
-  else if (node === undefined || node === null) return node;
-  else throw new PathError(`cannot reach "${joinPath(steps)}": "${joinPath(steps.slice(0, i)) || '(record)'}" is ${describe(node)}, not an object`);
+  if (isJsonObject(node)) obj = node;
+  else if (node === undefined && create !== 'no') obj = {};
+  else if (node === null && create === 'yes') obj = {};
+  else if ((node === undefined || node === null) && create === 'no') return node;
+  else throw new PathError(`cannot reach "${joinPath(steps)}": "${joinPath(steps.slice(0, i)) || '(record)'}" is ${describe(node)}, not a record`);
   const present = own(obj, key);
   const current = present ? obj[key] : undefined;
   let next: unknown;
   if (last) next = update(current, present);
-  else if (!present && !create) return node;
+  else if (!present && create === 'no') return node;
   else next = step(current, steps, i + 1, update, create);
   if (next === REMOVE) {
     if (!present) return node;
@@ -136,11 +162,11 @@ function step(node: unknown, steps: PathSteps, i: number, update: Updater, creat
   if (present && Object.is(next, current)) return node;
   if (!present && next === undefined) return node;
   const copy = obj === node ? { ...obj } : obj;
-  assign(copy, key, next);
+  setOwn(copy, key, next);
   return copy;
 }
 
-function eachElement(node: unknown, steps: PathSteps, i: number, update: Updater, create: boolean): unknown {
+function eachElement(node: unknown, steps: PathSteps, i: number, update: Updater, create: Create): unknown {
   const last = i === steps.length - 1;
   const apply = (v: unknown) => (last ? update(v, true) : step(v, steps, i + 1, update, create));
   if (Array.isArray(node)) {
@@ -153,23 +179,23 @@ function eachElement(node: unknown, steps: PathSteps, i: number, update: Updater
     }
     return out ?? node;
   }
-  if (isPlainObject(node)) {
+  if (isJsonObject(node)) {
     let out: Record<string, unknown> | undefined;
     for (const k of Object.keys(node)) {
       const next = apply(node[k]);
       if (Object.is(next, node[k])) continue;
       out ??= { ...node };
       if (next === REMOVE) delete out[k];
-      else assign(out, k, next);
+      else setOwn(out, k, next);
     }
     return out ?? node;
   }
   return node;
 }
 
-/** Sets the value at a path, creating missing parent objects. */
-export function setPath(root: unknown, steps: PathSteps, value: unknown): unknown {
-  return updatePath(root, steps, () => value, { create: true });
+/** Sets the value at a path, creating missing parent objects (see `nullParents` for null ones). */
+export function setPath(root: unknown, steps: PathSteps, value: unknown, options: Pick<UpdateOptions, 'nullParents'> = {}): unknown {
+  return updatePath(root, steps, () => value, { create: true, nullParents: options.nullParents });
 }
 
 /** Deletes the field at a path; the same root comes back when it was not there. */
@@ -178,7 +204,8 @@ export function removePath(root: unknown, steps: PathSteps): unknown {
 }
 
 function describe(v: unknown): string {
-  if (Array.isArray(v)) return 'an array';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
   if (typeof v === 'string') return 'a string';
   if (typeof v === 'number') return 'a number';
   if (typeof v === 'boolean') return 'a boolean';
