@@ -411,10 +411,23 @@ class FlowRun {
       return;
     }
     const { retry } = node.errors;
-    if (attempt <= retry.attempts) {
+    // A dead-letter node is the last place a record can go: it retries until it succeeds or
+    // the flow stops. Meanwhile its records hold their in-flight slots, so a down dead-letter
+    // target pauses the sources instead of losing or dropping anything.
+    const limit = node.deadLetterTarget ? Number.POSITIVE_INFINITY : retry.attempts;
+    if (attempt <= limit) {
       counters.retries++;
-      const delay = Math.min(retry.backoffMs * 2 ** (attempt - 1), retry.maxBackoffMs);
-      this.log.debug('retrying record', { node: nodeId, attempt, delayMs: delay, error: err.message });
+      const delay = Math.min(retry.backoffMs * 2 ** Math.min(attempt - 1, 30), retry.maxBackoffMs);
+      if (node.deadLetterTarget) {
+        this.log.warn('dead-letter node failing; holding the record and pausing intake until it recovers', {
+          node: nodeId,
+          attempt,
+          delayMs: delay,
+          error: this.secrets.scrub(err.message),
+        });
+      } else {
+        this.log.debug('retrying record', { node: nodeId, attempt, delayMs: delay, error: err.message });
+      }
       t.hold();
       this.clock
         .sleep(delay, this.hardStop.signal)
@@ -424,14 +437,6 @@ class FlowRun {
         })
         .catch((e: unknown) => this.fail(t, toError(e), true))
         .finally(() => t.release());
-      return;
-    }
-    if (node.deadLetterTarget) {
-      const failure = new Error(
-        `dead-letter node "${nodeId}" failed after ${attempt} attempt(s), so the record cannot be kept and the flow stops: ${this.secrets.scrub(err.message)}`,
-        { cause: err },
-      );
-      this.fail(t, failure, true);
       return;
     }
     this.deadLetter(nodeId, err, attempt, t);

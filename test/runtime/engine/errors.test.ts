@@ -4,7 +4,7 @@ import { startFlow, type StartOptions } from '../../../runtime/engine';
 import type { DeadLetter, Message } from '../../../shared/node-kit/message';
 import type { FlowDocument } from '../../../shared/flow/document';
 import { ExpressionError } from '../../../shared/expr';
-import { flow, instantClock, listSource, memoryLogger, processorType, registryOf, Settlements, sinkType, sourceType } from './fixtures';
+import { flow, instantClock, listSource, memoryLogger, processorType, registryOf, Settlements, sinkType, sourceType, until } from './fixtures';
 
 function collector(type: string) {
   const got: Message[] = [];
@@ -156,25 +156,75 @@ describe('error policy', () => {
     expect(summary.counters.sources.src).toEqual({ inFlight: 0, acked: 0, nacked: 1 });
   });
 
-  it('nacks and fails the flow when the dead-letter sink itself fails', async () => {
+  it('keeps retrying a failing dead-letter sink, pausing intake, and settles the record once it recovers', async () => {
+    const s = new Settlements();
+    const clock = instantClock();
+    const broken = sinkType('test.broken', () => {
+      throw new Error('primary down');
+    });
+    let dlqFailures = 0;
+    const letters: unknown[] = [];
+    const flakyDlq = sinkType('test.flakydlq', async (msg) => {
+      if (dlqFailures < 6) {
+        dlqFailures++;
+        throw new Error('dlq down');
+      }
+      letters.push(msg.value);
+    });
+    const registry = registryOf(listSource('test.list', [{ id: 'a' }, { id: 'b' }], s), broken, flakyDlq);
+    const doc = flow(
+      {
+        src: ['test.list'],
+        out: ['test.broken', {}, { retry: { attempts: 0 } }],
+        dlq: ['test.flakydlq', {}, { retry: { attempts: 1, backoff: '100ms', maxBackoff: '1s' } }],
+      },
+      ['src:out -> out:in'],
+      { deadLetter: 'dlq' },
+    );
+    const logs = memoryLogger();
+    const running = await startFlow(compileFlow(doc, registry), { logger: logs.logger, env: {}, clock, maxInFlight: 1 });
+    const summary = await running.done;
+    expect(summary.outcome).toBe('completed');
+    expect(s.nacked).toEqual([]);
+    expect(s.acked).toEqual([0, 1]);
+    expect(letters.map((l) => (l as { original: { value: unknown } }).original.value)).toEqual([{ id: 'a' }, { id: 'b' }]);
+    // Six failures of the first dead letter: retried past its own attempts (1), backoff capped.
+    expect(clock.sleeps).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect(logs.lines.filter((l) => l.msg.includes('dead-letter node failing')).length).toBe(6);
+  });
+
+  it('pauses the source while the dead-letter sink is down, and nacks (never acks) what is held when the flow stops', async () => {
     const s = new Settlements();
     const broken = sinkType('test.broken', () => {
       throw new Error('primary down');
     });
-    const badDlq = sinkType('test.baddlq', async () => {
+    const downDlq = sinkType('test.downdlq', async () => {
       throw new Error('dlq down');
     });
-    const { running } = await run(
-      flow(
-        { src: ['test.list'], out: ['test.broken', {}, { retry: { attempts: 0 } }], dlq: ['test.baddlq', {}, { retry: { attempts: 1 } }] },
-        ['src:out -> out:in'],
-        { deadLetter: 'dlq' },
-      ),
-      registryOf(listSource('test.list', [{ id: 'a' }], s), broken, badDlq),
+    let emitted = 0;
+    const src = sourceType('test.counting', async (out) => {
+      for (let i = 0; i < 5 && !out.signal.aborted; i++) {
+        emitted++;
+        await out.emit({ value: { i } }, s.for(i));
+      }
+    });
+    const doc = flow(
+      { src: ['test.counting'], out: ['test.broken', {}, { retry: { attempts: 0 } }], dlq: ['test.downdlq', {}, { retry: { backoff: '5ms', maxBackoff: '20ms' } }] },
+      ['src:out -> out:in'],
+      { deadLetter: 'dlq' },
     );
-    await expect(running.done).rejects.toThrow(/dead-letter node "dlq" failed after 2 attempt\(s\).*dlq down/);
+    // Each backoff sleep yields one macrotask: retries keep going without wall-clock waits.
+    const clock = { now: () => 0, sleep: (_ms: number, signal?: AbortSignal) => new Promise<void>((r) => (signal?.aborted ? r() : setImmediate(r))) };
+    const running = await startFlow(compileFlow(doc, registryOf(src, broken, downDlq)), { logger: memoryLogger().logger, env: {}, maxInFlight: 2, clock });
+    await until(() => (running.counters().nodes.dlq?.retries ?? 0) >= 10, 'dead-letter retries while down');
+    // Two records hold the two in-flight slots; the second emit made the source wait for room,
+    // so nothing more came in while the dead-letter target was down.
+    expect(emitted).toBe(2);
+    expect(running.counters().sources.src?.inFlight).toBe(2);
+    const summary = await running.stop(1_000);
+    expect(summary.outcome).toBe('stopped');
     expect(s.acked).toEqual([]);
-    expect(s.nacked.map((n) => n.index)).toEqual([0]);
+    expect(s.nacked.map((n) => n.index).sort()).toEqual([0, 1]);
   });
 
   it("sends a source's undecodable record straight to the dead-letter node with attempts 1", async () => {
