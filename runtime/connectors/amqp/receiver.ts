@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ReceiverEvents, type Delivery as AmqpDelivery, type EventContext, type Message as AmqpMessage, type Receiver } from 'rhea-promise';
 import type { AmqpReceiveOptions, BrokerConsumer, Delivery } from '../../../shared/node-kit/brokers';
 import type { Logger } from '../../../shared/node-kit/runtime';
-import { backoffDelay, sleep } from './backoff';
+import { backoffDelay, sleep } from '../backoff';
 import { AmqpConfigError, asError, conditionOf, Generation, isConfigProblem, refusesModified, type AmqpTuning, type Endpoint } from './connection';
 import type { DeliveryCounts } from './delivery-counts';
 import { Dispositions } from './dispositions';
@@ -211,7 +211,7 @@ export class AmqpReceiver implements BrokerConsumer {
           await g?.close();
         }
         if (stop.aborted) break;
-        const delayMs = backoffDelay(Math.max(failures, this.lossStreak, 1), this.tuning.initialBackoffMs, this.tuning.maxBackoffMs);
+        const delayMs = backoffDelay(Math.max(failures, this.lossStreak, 1), { initialMs: this.tuning.initialBackoffMs, maxMs: this.tuning.maxBackoffMs });
         this.s.reconnects++;
         this.log.info('AMQP receiver reconnecting', this.fields({ delayMs, reconnects: this.s.reconnects }));
         await sleep(delayMs, stop);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SenderEvents, SessionEvents, type EventContext, type Message as AmqpMessage, type Sender } from 'rhea-promise';
 import type { AmqpSendOptions, BrokerProducer, OutboundMessage } from '../../../shared/node-kit/brokers';
 import type { Logger } from '../../../shared/node-kit/runtime';
-import { backoffDelay, sleep } from './backoff';
+import { backoffDelay, sleep } from '../backoff';
 import { AmqpConfigError, asError, Generation, isConfigProblem, isRabbitMq3, type AmqpTuning, type Endpoint } from './connection';
 import { toAmqp } from './message';
 
@@ -210,7 +210,7 @@ export class AmqpSender implements BrokerProducer {
     const stop = this.closeAbort.signal;
     let failures = 0;
     if (this.lossStreak > 0) {
-      const delayMs = backoffDelay(this.lossStreak, this.tuning.initialBackoffMs, this.tuning.maxBackoffMs);
+      const delayMs = backoffDelay(this.lossStreak, { initialMs: this.tuning.initialBackoffMs, maxMs: this.tuning.maxBackoffMs });
       this.s.reconnects++;
       this.log.info('AMQP sender reconnecting', this.fields({ delayMs, reconnects: this.s.reconnects }));
       await sleep(delayMs, stop);
@@ -252,7 +252,7 @@ export class AmqpSender implements BrokerProducer {
         }
         failures++;
         this.s.failedConnects++;
-        const delayMs = backoffDelay(failures, this.tuning.initialBackoffMs, this.tuning.maxBackoffMs);
+        const delayMs = backoffDelay(failures, { initialMs: this.tuning.initialBackoffMs, maxMs: this.tuning.maxBackoffMs });
         this.s.reconnects++;
         this.log.warn('AMQP sender cannot connect; retrying', this.fields({ attempt: failures, delayMs, waiting: this.queue.length, error: e.message }));
         await sleep(delayMs, stop);

@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { KafkaConnection } from '../../../shared/node-kit/brokers';
 import type { Logger } from '../../../shared/node-kit/runtime';
@@ -6,7 +5,7 @@ import type { Logger } from '../../../shared/node-kit/runtime';
 /**
  * What every Kafka client of the connector shares: building a kafkajs client from a
  * connection, routing kafkajs' own log lines into ours, classifying errors (retry or give up),
- * jittered exponential backoff and the connection-state record each client keeps.
+ * and the connection-state record each client keeps (backoff and sleep: ../backoff.ts).
  */
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'stopping' | 'closed';
@@ -157,26 +156,6 @@ export function describeError(err: unknown): string {
   if (!all.length) return String(err);
   const names = all.map((e) => (e.type ? `${e.message} [${e.type}]` : e.message));
   return [...new Set(names)].join(': ');
-}
-
-/**
- * Jittered exponential backoff: attempt 0 waits about `initial`, each further attempt doubles
- * up to `max`; the wait is drawn uniformly from the upper half so restarts of many runtimes
- * do not stay in lockstep.
- */
-export function backoffMs(attempt: number, initial: number, max: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(max, initial * 2 ** Math.min(attempt, 30));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
-export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return;
-  try {
-    await delay(ms, undefined, signal ? { signal } : undefined);
-  } catch (err) {
-    if ((err as Error).name !== 'AbortError') throw err;
-  }
 }
 
 /** A promise that resolves when `signal` aborts. */

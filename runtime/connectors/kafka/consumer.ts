@@ -1,16 +1,15 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { BrokerConsumer, Delivery, KafkaConnection, KafkaConsumeOptions } from '../../../shared/node-kit/brokers';
 import type { Logger } from '../../../shared/node-kit/runtime';
+import { backoffDelay, sleep } from '../backoff';
 import {
   aborted,
-  backoffMs,
   describeError,
   headerText,
   isFatal,
   isRebalancing,
   kafkaClient,
   setState,
-  sleep,
   type KafkaClientStats,
   type KafkaSettings,
 } from './client';
@@ -167,7 +166,7 @@ export class KafkaGroupConsumer implements BrokerConsumer {
   private async backoff(failures: number, err: unknown, signal: AbortSignal): Promise<void> {
     this.stats.reconnects++;
     this.stats.lastError = describeError(err);
-    const delayMs = backoffMs(failures - 1, this.settings.backoffInitialMs, this.settings.backoffMaxMs);
+    const delayMs = backoffDelay(failures, { initialMs: this.settings.backoffInitialMs, maxMs: this.settings.backoffMaxMs });
     setState(this.stats, 'reconnecting', this.log, { group: this.options.group });
     this.log.warn('kafka consumer lost its connection; reconnecting', {
       group: this.options.group,

@@ -2,7 +2,8 @@ import type { Kafka, Message as KafkaMessage, PartitionerArgs, Producer } from '
 import { Partitioners } from 'kafkajs';
 import type { BrokerProducer, KafkaConnection, KafkaProduceOptions, OutboundMessage } from '../../../shared/node-kit/brokers';
 import type { Logger } from '../../../shared/node-kit/runtime';
-import { backoffMs, describeError, isFatal, isRetriable, kafkaClient, setState, sleep, type KafkaClientStats, type KafkaSettings } from './client';
+import { backoffDelay, sleep } from '../backoff';
+import { describeError, isFatal, isRetriable, kafkaClient, setState, type KafkaClientStats, type KafkaSettings } from './client';
 
 interface Pending {
   message: KafkaMessage;
@@ -178,7 +179,7 @@ export class KafkaBatchProducer implements BrokerProducer {
         }
         this.stats.reconnects++;
         this.stats.lastError = describeError(err);
-        const delayMs = backoffMs(attempt, this.settings.backoffInitialMs, this.settings.backoffMaxMs);
+        const delayMs = backoffDelay(attempt + 1, { initialMs: this.settings.backoffInitialMs, maxMs: this.settings.backoffMaxMs });
         setState(this.stats, 'reconnecting', this.log, { topic: this.options.topic });
         this.log.warn('kafka produce failed; reconnecting and sending again', {
           topic: this.options.topic,

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { KafkaConnection, KafkaTable } from '../../../shared/node-kit/brokers';
 import type { Logger } from '../../../shared/node-kit/runtime';
-import { aborted, backoffMs, describeError, isFatal, kafkaClient, setState, sleep, type KafkaClientStats, type KafkaSettings } from './client';
+import { backoffDelay, sleep } from '../backoff';
+import { aborted, describeError, isFatal, kafkaClient, setState, type KafkaClientStats, type KafkaSettings } from './client';
 
 /**
  * A (compacted) topic materialised in memory: latest value per key, a record without value
@@ -96,7 +97,7 @@ export class KafkaTopicTable implements KafkaTable {
       failures = outcome.progressed ? 1 : failures + 1;
       this.stats.reconnects++;
       this.stats.lastError = describeError(outcome.error);
-      const delayMs = backoffMs(failures - 1, this.settings.backoffInitialMs, this.settings.backoffMaxMs);
+      const delayMs = backoffDelay(failures, { initialMs: this.settings.backoffInitialMs, maxMs: this.settings.backoffMaxMs });
       setState(this.stats, 'reconnecting', this.log, { topic: this.topic });
       this.log.warn('kafka table reader lost its connection; reconnecting', {
         topic: this.topic,

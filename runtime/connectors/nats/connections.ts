@@ -2,7 +2,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { connect, errors, type NatsConnection as Nc, type Status } from '@nats-io/transport-node';
 import type { NatsConnection } from '../../../shared/node-kit/brokers';
 import type { Logger } from '../../../shared/node-kit/runtime';
-import { backoffDelay, jitteredBackoff, sleep } from './backoff';
+import { backoffDelay, jitteredBackoff, sleep } from '../backoff';
 
 /**
  * Shared NATS connections. Every consumer and publisher of one service that names the same

@@ -2,7 +2,7 @@ import { AckPolicy, DeliverPolicy, JetStreamApiError, type ConsumerInfo, type Co
 import { nanos, type Msg, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import type { BrokerConsumer, Delivery, NatsConnection, NatsConsumeOptions } from '../../../shared/node-kit/brokers';
 import type { Logger } from '../../../shared/node-kit/runtime';
-import { jitteredBackoff, sleep } from './backoff';
+import { jitteredBackoff, sleep } from '../backoff';
 import { NatsConfigError, serversLabel, type Lease, type Live, type NatsConnections } from './connections';
 
 /** Defaults of NatsConsumeOptions the node may leave out. */

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineNode, hint, isJsonObject, type LintIssue } from '../../node-kit';
-import type { AvroRecord } from '../../schema/record-schema';
-import { parseRecordSchema, recordChecker } from '../core/lib/avro';
+import { recordSchemaCheck, recordSchemaIssues, recordSchemaOutput } from '../lib/record-schema';
 
 const config = z.strictObject({
   path: z.string().meta({
@@ -23,10 +22,7 @@ type Config = z.output<typeof config>;
 function lint(c: Config): LintIssue[] {
   const issues: LintIssue[] = [];
   if (c.path.trim() === '') issues.push({ path: '/path', message: 'give the file to read, e.g. data/orders.jsonl' });
-  if (c.schema) {
-    const parsed = parseRecordSchema(c.schema);
-    if (parsed.error) issues.push({ path: '/schema', message: parsed.error });
-  }
+  issues.push(...recordSchemaIssues(c.schema));
   if (c.follow) issues.push({ path: '/follow', message: 'following a growing file is not supported yet; the file is read once to its end' });
   return issues;
 }
@@ -64,12 +60,12 @@ not supported yet, so **Keep reading new lines** must stay off.
   config,
   lint,
   schema(_inputs, c) {
-    return { out: c.schema && !parseRecordSchema(c.schema).error ? (c.schema as unknown as AvroRecord) : undefined };
+    return { out: recordSchemaOutput(c.schema) };
   },
   create(c, ctx) {
     const errors = lint(c);
     if (errors.length) throw new Error(`file.read: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-    const check = c.schema ? recordChecker(parseRecordSchema(c.schema).type!) : undefined;
+    const check = recordSchemaCheck(c.schema);
     const path = c.path;
     return {
       role: 'source',

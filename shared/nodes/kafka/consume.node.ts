@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { defineNode, hint, type KafkaConsumeOptions, type LintIssue } from '../../node-kit';
-import type { AvroRecord } from '../../schema/record-schema';
-import { parseRecordSchema, recordChecker } from '../core/lib/avro';
-import { handOver, payloadFormatField } from '../lib/broker-payload';
+import { payloadFormatField } from '../lib/broker-payload';
+import { assertNoLintErrors } from '../lib/lint';
+import { brokerSource } from '../lib/broker-source';
+import { recordSchemaCheck, recordSchemaField, recordSchemaIssues, recordSchemaOutput } from '../lib/record-schema';
 import { kafkaConnection } from '../resources/kafka-connection.resource';
 import { topicProblem } from './lib/topics';
 
@@ -32,10 +33,7 @@ const config = z.strictObject({
     description: 'For start at `timestamp`: an ISO time with zone, e.g. `2024-05-01T00:00:00Z`.',
   }),
   format: payloadFormatField(),
-  schema: hint.code(z.record(z.string(), z.unknown()).optional(), 'avro', {
-    title: 'Record schema',
-    description: 'Optional Avro record schema of the JSON payloads. Payloads that do not fit it are dead-lettered; later nodes can use its fields.',
-  }),
+  schema: recordSchemaField(),
   maxInFlight: hint.advanced(z.number().int().min(1).max(100_000).optional(), {
     title: 'Records in flight',
     description: 'Most records read but not yet finished at a time (default: the flow’s limit, 1000).',
@@ -76,11 +74,7 @@ function lint(c: Config): LintIssue[] {
   if (!hasReference(c.group) && !/^[A-Za-z0-9._-]{1,249}$/.test(c.group)) {
     issues.push({ path: '/group', message: 'a group name uses letters, digits, ".", "_" and "-" only, e.g. orders-to-warehouse' });
   }
-  if (c.schema) {
-    const parsed = parseRecordSchema(c.schema);
-    if (parsed.error) issues.push({ path: '/schema', message: parsed.error });
-    if (c.format === 'raw') issues.push({ path: '/schema', message: 'a record schema describes JSON payloads: set the format to json or remove the schema' });
-  }
+  issues.push(...recordSchemaIssues(c.schema, c.format));
   return issues;
 }
 
@@ -144,11 +138,10 @@ read ahead of the slowest sink.
   config,
   lint,
   schema(_inputs, c) {
-    return { out: c.format === 'json' && c.schema && !parseRecordSchema(c.schema).error ? (c.schema as unknown as AvroRecord) : undefined };
+    return { out: c.format === 'json' ? recordSchemaOutput(c.schema) : undefined };
   },
   create(c, ctx) {
-    const errors = lint(c).filter((i) => i.severity !== 'warning');
-    if (errors.length) throw new Error(`kafka.consume: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    assertNoLintErrors('kafka.consume', lint(c));
     const { zone: _zone, ...connection } = kafkaConnection(c.connection, ctx.resources.get(c.connection, 'kafka.connection'));
     const options: KafkaConsumeOptions = {
       topics: c.pattern !== undefined ? [`/${c.pattern}/`] : c.topics,
@@ -157,13 +150,7 @@ read ahead of the slowest sink.
     };
     if (c.maxInFlight !== undefined) options.maxInFlight = c.maxInFlight;
     const consumer = ctx.brokers.kafka.consumer(connection, options);
-    const check = c.schema && c.format === 'json' ? recordChecker(parseRecordSchema(c.schema).type!) : undefined;
-    const format = c.format;
-    return {
-      role: 'source',
-      run: (out) => consumer.run((d) => handOver(out, d, { format, check }), out.signal),
-      close: () => consumer.close(),
-    };
+    return brokerSource(consumer, { format: c.format, check: c.format === 'json' ? recordSchemaCheck(c.schema) : undefined });
   },
   examples: [
     {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNode, hint, type KafkaProduceOptions, type LintIssue } from '../../node-kit';
 import { isDeadLetter, outboundMessage, payloadFormatField } from '../lib/broker-payload';
+import { assertNoLintErrors } from '../lib/lint';
 import { kafkaConnection } from '../resources/kafka-connection.resource';
 import { topicProblem } from './lib/topics';
 
@@ -97,8 +98,7 @@ with the partitions and retention they need.
   config,
   lint,
   create(c, ctx) {
-    const errors = lint(c).filter((i) => i.severity !== 'warning');
-    if (errors.length) throw new Error(`kafka.produce: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    assertNoLintErrors('kafka.produce', lint(c));
     const { zone: _zone, ...connection } = kafkaConnection(c.connection, ctx.resources.get(c.connection, 'kafka.connection'));
     const options: KafkaProduceOptions = {
       topic: c.topic,

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { defineNode, hint, type Delivery, type LintIssue, type SourceOutput } from '../../node-kit';
-import type { AvroRecord } from '../../schema/record-schema';
-import { parseRecordSchema, recordChecker } from '../core/lib/avro';
-import { handOver, payloadFormatField, toMessage, utf8Text } from '../lib/broker-payload';
+import { defineNode, hint, type LintIssue } from '../../node-kit';
+import { payloadFormatField } from '../lib/broker-payload';
+import { assertNoLintErrors } from '../lib/lint';
+import { brokerSource, MaxDeliveriesError } from '../lib/broker-source';
+import { recordSchemaCheck, recordSchemaField, recordSchemaIssues, recordSchemaOutput } from '../lib/record-schema';
 import { mqConnection, type MqConnectionConfig } from '../resources/mq-connection.resource';
 import { queueProblem } from './lib/queue';
 
@@ -16,10 +17,7 @@ const config = z.strictObject({
     description: 'The queue address: `PAYMENTS` (IBM MQ, Artemis, Azure Service Bus) or `/amq/queue/payments` (RabbitMQ).',
   }),
   format: payloadFormatField(),
-  schema: hint.code(z.record(z.string(), z.unknown()).optional(), 'avro', {
-    title: 'Record schema',
-    description: 'Optional Avro record schema of the JSON payloads. Payloads that do not fit it are dead-lettered; later nodes can use its fields.',
-  }),
+  schema: recordSchemaField(),
   maxInFlight: hint.advanced(z.number().int().min(1).max(10_000).default(100), {
     title: 'Messages in flight',
     description: 'How many messages the broker may hand over before earlier ones are finished (the AMQP link credit).',
@@ -35,21 +33,11 @@ type Config = z.output<typeof config>;
 function lint(c: Config): LintIssue[] {
   const issues: LintIssue[] = [];
   issues.push(...queueProblem(c.queue));
-  if (c.schema) {
-    const parsed = parseRecordSchema(c.schema);
-    if (parsed.error) issues.push({ path: '/schema', message: parsed.error });
-    if (c.format === 'raw') issues.push({ path: '/schema', message: 'a record schema describes JSON payloads: set the format to json or remove the schema' });
-  }
+  issues.push(...recordSchemaIssues(c.schema, c.format));
   return issues;
 }
 
-/** The dead-letter reason for a message delivered more often than `maxDeliveries`. */
-export class MaxDeliveriesError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MaxDeliveriesError';
-  }
-}
+export { MaxDeliveriesError };
 
 export default defineNode({
   type: 'mq.receive',
@@ -104,28 +92,13 @@ application properties as its headers, its **correlation id as its key**, and
   config,
   lint,
   schema(_inputs, c) {
-    return { out: c.schema && !parseRecordSchema(c.schema).error ? (c.schema as unknown as AvroRecord) : undefined };
+    return { out: recordSchemaOutput(c.schema) };
   },
   create(c, ctx) {
-    const errors = lint(c).filter((i) => i.severity !== 'warning');
-    if (errors.length) throw new Error(`mq.receive: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    assertNoLintErrors('mq.receive', lint(c));
     const connection = mqConnection(ctx.resources.get<MqConnectionConfig>(c.connection, 'mq.connection'));
-    const check = c.schema ? recordChecker(parseRecordSchema(c.schema).type!) : undefined;
     const receiver = ctx.brokers.amqp.receiver(connection, { address: c.queue.trim(), credit: c.maxInFlight, maxDeliveries: c.maxDeliveries });
-    const max = c.maxDeliveries;
-    const hand = (out: SourceOutput, d: Delivery): void | Promise<void> => {
-      const deliveries = d.meta.deliveries ?? 1;
-      if (deliveries > max) {
-        const reason = new MaxDeliveriesError(`delivered ${deliveries - 1} times without being processed (max deliveries ${max})`);
-        return out.deadLetter(toMessage(d, utf8Text(d.value) ?? d.value), reason, d.settle);
-      }
-      return handOver(out, d, { format: c.format, ...(check ? { check } : {}) });
-    };
-    return {
-      role: 'source',
-      run: (out) => receiver.run((d) => hand(out, d), out.signal),
-      close: () => receiver.close(),
-    };
+    return brokerSource(receiver, { format: c.format, check: recordSchemaCheck(c.schema), maxDeliveries: c.maxDeliveries });
   },
   examples: [
     {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { defineNode, hint, type LintIssue, type Message } from '../../node-kit';
-import { isDeadLetter, outboundMessage, payloadFormatField } from '../lib/broker-payload';
+import { defineNode, hint, type LintIssue } from '../../node-kit';
+import { outboundMessage, payloadFormatField } from '../lib/broker-payload';
+import { messageIdFunction } from '../lib/broker-sink';
+import { assertNoLintErrors } from '../lib/lint';
 import { mqConnection, type MqConnectionConfig } from '../resources/mq-connection.resource';
 import { queueProblem } from './lib/queue';
 
@@ -87,18 +89,11 @@ original payload bytes, key and headers, plus \`sluice-error\`, \`sluice-node\`,
   config,
   lint,
   create(c, ctx) {
-    const errors = lint(c).filter((i) => i.severity !== 'warning');
-    if (errors.length) throw new Error(`mq.send: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    assertNoLintErrors('mq.send', lint(c));
     const connection = mqConnection(ctx.resources.get<MqConnectionConfig>(c.connection, 'mq.connection'));
     const messageId = c.messageId ? ctx.expr.compile(c.messageId, { resultType: 'any', configPath: '/messageId' }) : undefined;
     const sender = ctx.brokers.amqp.sender(connection, { address: c.queue });
-    const id = (msg: Message): string | undefined => {
-      if (!messageId || isDeadLetter(msg.value)) return undefined;
-      const v = messageId.evaluate(msg.value);
-      if (typeof v === 'string' && v !== '') return v;
-      if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-      throw new Error(`message id expression ${c.messageId} gave ${v === '' ? 'empty text' : v === null || v === undefined ? 'no value' : typeof v}, not text or a number`);
-    };
+    const id = messageIdFunction(messageId, c.messageId);
     return {
       role: 'sink',
       write(msg) {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { durationPattern, parseDuration } from '../../flow/document';
-import { defineNode, hint, type Delivery, type LintIssue, type NatsConsumeOptions, type SourceOutput } from '../../node-kit';
-import type { AvroRecord } from '../../schema/record-schema';
-import { parseRecordSchema, recordChecker } from '../core/lib/avro';
-import { handOver, payloadFormatField, toMessage, utf8Text } from '../lib/broker-payload';
+import { defineNode, hint, type LintIssue, type NatsConsumeOptions } from '../../node-kit';
+import { payloadFormatField } from '../lib/broker-payload';
+import { assertNoLintErrors } from '../lib/lint';
+import { brokerSource, MaxDeliveriesError } from '../lib/broker-source';
+import { recordSchemaCheck, recordSchemaField, recordSchemaIssues, recordSchemaOutput } from '../lib/record-schema';
 import { natsConnection, type NatsConnectionConfig } from '../resources/nats-connection.resource';
 import { nameProblem, subjectProblem } from './lib/subject';
 
@@ -29,10 +30,7 @@ const config = z.strictObject({
     description: 'JetStream: name of the durable consumer that remembers what was processed; runtimes sharing it share the work. Core: optional queue group.',
   }),
   format: payloadFormatField(),
-  schema: hint.code(z.record(z.string(), z.unknown()).optional(), 'avro', {
-    title: 'Record schema',
-    description: 'Optional Avro record schema of the JSON payloads. Payloads that do not fit it are dead-lettered; later nodes can use its fields.',
-  }),
+  schema: recordSchemaField(),
   maxDeliver: hint.advanced(z.number().int().min(1).max(1000).default(5), {
     title: 'Max deliveries',
     description: 'JetStream: a message delivered this many times without being processed goes to the dead-letter node on its next delivery.',
@@ -71,21 +69,11 @@ function lint(c: Config): LintIssue[] {
       if (problem) issues.push({ path: '/durable', message: problem });
     }
   }
-  if (c.schema) {
-    const parsed = parseRecordSchema(c.schema);
-    if (parsed.error) issues.push({ path: '/schema', message: parsed.error });
-    if (c.format === 'raw') issues.push({ path: '/schema', message: 'a record schema describes JSON payloads: set the format to json or remove the schema' });
-  }
+  issues.push(...recordSchemaIssues(c.schema, c.format));
   return issues;
 }
 
-/** Thrown (as the dead-letter reason) for a message delivered more often than `maxDeliver`. */
-export class MaxDeliveriesError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MaxDeliveriesError';
-  }
-}
+export { MaxDeliveriesError };
 
 export default defineNode({
   type: 'nats.consume',
@@ -144,13 +132,11 @@ schema**, go to the dead-letter node with the reason. Each record carries
   config,
   lint,
   schema(_inputs, c) {
-    return { out: c.schema && !parseRecordSchema(c.schema).error ? (c.schema as unknown as AvroRecord) : undefined };
+    return { out: recordSchemaOutput(c.schema) };
   },
   create(c, ctx) {
-    const errors = lint(c).filter((i) => i.severity !== 'warning');
-    if (errors.length) throw new Error(`nats.consume: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    assertNoLintErrors('nats.consume', lint(c));
     const connection = natsConnection(ctx.resources.get<NatsConnectionConfig>(c.connection, 'nats.connection'));
-    const check = c.schema ? recordChecker(parseRecordSchema(c.schema).type!) : undefined;
     const options: NatsConsumeOptions = { mode: c.mode, subject: c.subject };
     if (c.durable) options.durable = c.durable;
     if (c.mode === 'jetstream') {
@@ -160,21 +146,12 @@ schema**, go to the dead-letter node with the reason. Each record carries
       options.ackWaitMs = parseDuration(c.ackWait);
     }
     const consumer = ctx.brokers.nats.consumer(connection, options);
-    const maxDeliver = c.maxDeliver;
-    const jetstream = c.mode === 'jetstream';
-    const hand = (out: SourceOutput, d: Delivery): void | Promise<void> => {
-      const deliveries = d.meta.deliveries ?? 1;
-      if (jetstream && deliveries > maxDeliver) {
-        const reason = new MaxDeliveriesError(`delivered ${deliveries - 1} times without being processed (max deliveries ${maxDeliver})`);
-        return out.deadLetter(toMessage(d, utf8Text(d.value) ?? d.value), reason, d.settle);
-      }
-      return handOver(out, d, { format: c.format, ...(check ? { check } : {}) });
-    };
-    return {
-      role: 'source',
-      run: (out) => consumer.run((d) => hand(out, d), out.signal),
-      close: () => consumer.close(),
-    };
+    return brokerSource(consumer, {
+      format: c.format,
+      check: recordSchemaCheck(c.schema),
+      // core NATS has no redelivery, so no delivery count to limit
+      maxDeliveries: c.mode === 'jetstream' ? c.maxDeliver : undefined,
+    });
   },
   examples: [
     {

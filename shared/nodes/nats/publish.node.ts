@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { defineNode, hint, type BrokerProducer, type LintIssue, type Message, type NatsPublishOptions } from '../../node-kit';
-import { isDeadLetter, outboundMessage, payloadFormatField } from '../lib/broker-payload';
+import { defineNode, hint, type BrokerProducer, type LintIssue, type NatsPublishOptions } from '../../node-kit';
+import { outboundMessage, payloadFormatField } from '../lib/broker-payload';
+import { messageIdFunction } from '../lib/broker-sink';
+import { assertNoLintErrors } from '../lib/lint';
 import { natsConnection, type NatsConnectionConfig } from '../resources/nats-connection.resource';
 import { fillSubject, hasPlaceholders, nameProblem, parseSubjectTemplate, subjectTemplateProblem } from './lib/subject';
 
@@ -121,8 +123,7 @@ the dead letter's fields, e.g. \`dead.{nodeId}\`.
   config,
   lint,
   create(c, ctx) {
-    const errors = lint(c).filter((i) => i.severity !== 'warning');
-    if (errors.length) throw new Error(`nats.publish: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    assertNoLintErrors('nats.publish', lint(c));
     const connection = natsConnection(ctx.resources.get<NatsConnectionConfig>(c.connection, 'nats.connection'));
     const template = parseSubjectTemplate(c.subject);
     const templated = hasPlaceholders(template);
@@ -147,13 +148,7 @@ the dead letter's fields, e.g. \`dead.{nodeId}\`.
       }
       return p;
     };
-    const id = (msg: Message): string | undefined => {
-      if (!msgId || isDeadLetter(msg.value)) return undefined;
-      const v = msgId.evaluate(msg.value);
-      if (typeof v === 'string' && v !== '') return v;
-      if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-      throw new Error(`message id expression ${c.msgId} gave ${v === '' ? 'empty text' : v === null || v === undefined ? 'no value' : typeof v}, not text or a number`);
-    };
+    const id = messageIdFunction(msgId, c.msgId);
     return {
       role: 'sink',
       write(msg) {

@@ -1,5 +1,6 @@
 import type { BrokerServices } from '../../../shared/node-kit/brokers';
-import { collectingLogger, KafkaKit } from '../kafka/kit';
+import { KafkaKit } from '../kafka/kit';
+import { memoryLogger } from '../kit';
 import type { ConformanceHarness, NodeSpec } from './harness';
 
 /**
@@ -10,7 +11,7 @@ import type { ConformanceHarness, NodeSpec } from './harness';
  */
 export async function kafkaHarness(): Promise<ConformanceHarness> {
   const kit = new KafkaKit();
-  const log = collectingLogger();
+  const log = memoryLogger();
   const kafka = kit.service({}, log);
   const refuse = (): never => {
     throw new Error('the Kafka conformance harness only has Kafka services');

@@ -1,6 +1,7 @@
 import { createAmqpService } from '../../../runtime/connectors/amqp';
 import type { BrokerMessage, BrokerServices, OutboundMessage } from '../../../shared/node-kit/brokers';
-import { amqpUrl, connectionConfig, connectionEnv, declareQueue, memoryLogger, publish, take } from '../mq/broker';
+import { memoryLogger } from '../kit';
+import { amqpUrl, connectionConfig, connectionEnv, declareQueue, publish, take } from '../mq/broker';
 import type { ConformanceHarness, NodeSpec } from './harness';
 
 /**

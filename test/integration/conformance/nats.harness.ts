@@ -3,7 +3,8 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import { createNatsService } from '../../../runtime/connectors/nats';
 import { headerRecord } from '../../../runtime/connectors/nats/consumer';
 import { testEnv } from '../env';
-import { admin, memoryLogger } from '../nats/helpers';
+import { memoryLogger } from '../kit';
+import { admin } from '../nats/helpers';
 import type { ConformanceHarness, NodeSpec } from './harness';
 
 /**

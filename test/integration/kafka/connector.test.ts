@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerConsumer, Delivery, KafkaConsumeOptions } from '../../../shared/node-kit/brokers';
 import { uniqueName } from '../env';
-import { collectingLogger, json, KafkaKit, text, until } from './kit';
+import { json, memoryLogger, text, until } from '../kit';
+import { KafkaKit } from './kit';
 
 /**
  * The Kafka connector against the real broker: round trips, the contiguous commit rule, nack
@@ -203,7 +204,7 @@ describe('kafka connector', () => {
     const topic = await kit.createTopic('latest', 1);
     await kit.publish(topic, [{ key: 'before', value: 'x' }]);
     const group = uniqueName('g');
-    const log = collectingLogger();
+    const log = memoryLogger();
     const run = start(kit.service({}, log).consumer(kit.connection(), consumeOptions(topic, group, { start: 'latest' })));
     await until('the member joined', () => log.lines.some((l) => l.msg === 'kafka connection state' && l.fields?.state === 'connected'));
     // Joined: the start position is resolved at the first fetch, right after the join.
@@ -281,9 +282,9 @@ describe('kafka connector', () => {
         }, 1),
       );
     };
-    const logA = collectingLogger();
-    const logB = collectingLogger();
-    const run = (log: ReturnType<typeof collectingLogger>) => {
+    const logA = memoryLogger();
+    const logB = memoryLogger();
+    const run = (log: ReturnType<typeof memoryLogger>) => {
       const service = kit.service({}, log);
       const consumer = service.consumer(kit.connection(), consumeOptions(topic, group, { maxInFlight: 20 }));
       const abort = new AbortController();
@@ -356,7 +357,7 @@ describe('kafka connector', () => {
   });
 
   it('retries with backoff and logs the state while the broker is unreachable', async () => {
-    const log = collectingLogger();
+    const log = memoryLogger();
     const service = kit.service({ backoffInitialMs: 50, backoffMaxMs: 200, connectionTimeoutMs: 300, clientRetries: 0 }, log);
     const consumer = service.consumer({ brokers: ['127.0.0.1:1'] }, { topics: ['t'], group: uniqueName('g'), start: 'earliest' });
     const abort = new AbortController();

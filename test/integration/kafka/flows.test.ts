@@ -6,7 +6,8 @@ import { validateFlow } from '../../../shared/validate';
 import { compileFlow } from '../../../runtime/compiler/compile';
 import { startFlow, type RunningFlow } from '../../../runtime/engine/engine';
 import { uniqueName } from '../env';
-import { collectingLogger, json, KafkaKit, text, until } from './kit';
+import { json, memoryLogger, text, until } from '../kit';
+import { KafkaKit } from './kit';
 
 /**
  * Kafka flows through the real compiler, engine, registry and connector (the one `sluice run`
@@ -31,7 +32,7 @@ async function start(doc: Omit<FlowDocument, 'format' | 'resources'>) {
   };
   const problems = validateFlow(full, registry).filter((d) => d.severity === 'error');
   expect(problems, 'the flow must be valid').toEqual([]);
-  const logger = collectingLogger();
+  const logger = memoryLogger();
   const flow = await startFlow(compileFlow(full, registry), { logger, env: { KAFKA_BROKERS: kit.brokers.join(',') }, stdout: { writeLine() {} } });
   running.push(flow);
   return { flow, logger };

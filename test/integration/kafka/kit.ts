@@ -3,31 +3,13 @@ import type { BrokerMessage, OutboundMessage } from '../../../shared/node-kit/br
 import type { Logger } from '../../../shared/node-kit/runtime';
 import { createKafkaService, type KafkaService, type KafkaSettings } from '../../../runtime/connectors/kafka';
 import { testEnv, uniqueName } from '../env';
+import { memoryLogger, text } from '../kit';
 
 /**
  * What the Kafka integration tests share: the test broker, topic creation, publishing and
- * reading back with plain kafkajs (independent of the connector under test), a logger that
- * keeps its lines, and a bounded `until` for conditions that become true eventually.
+ * reading back with plain kafkajs (independent of the connector under test). The logger,
+ * `until` and payload helpers are in ../kit.ts.
  */
-
-export interface LogLine {
-  level: string;
-  msg: string;
-  fields?: Record<string, unknown>;
-}
-
-export function collectingLogger(): Logger & { lines: LogLine[]; text(): string } {
-  const lines: LogLine[] = [];
-  const push = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, fields });
-  return {
-    lines,
-    text: () => lines.map((l) => `${l.level} ${l.msg} ${JSON.stringify(l.fields ?? {})}`).join('\n'),
-    debug: push('debug'),
-    info: push('info'),
-    warn: push('warn'),
-    error: push('error'),
-  };
-}
 
 /** Connector settings that keep tests short: fast commits, fast pattern refresh, short drains. */
 export const TEST_SETTINGS: Partial<KafkaSettings> = {
@@ -38,26 +20,6 @@ export const TEST_SETTINGS: Partial<KafkaSettings> = {
   sessionTimeoutMs: 6_000,
   heartbeatIntervalMs: 1_000,
 };
-
-/** Polls `check` until it returns a value other than undefined/false; fails naming `what` after `timeoutMs`. */
-export async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-export const text = (b: Uint8Array) => new TextDecoder().decode(b);
-export const bytes = (s: string) => new TextEncoder().encode(s);
-export const json = (v: unknown) => bytes(JSON.stringify(v));
 
 export class KafkaKit {
   readonly brokers: string[];
@@ -76,7 +38,7 @@ export class KafkaKit {
   }
 
   /** A connector service with test settings. */
-  service(settings: Partial<KafkaSettings> = {}, log: Logger = collectingLogger()): KafkaService {
+  service(settings: Partial<KafkaSettings> = {}, log: Logger = memoryLogger()): KafkaService {
     return createKafkaService(log, { ...TEST_SETTINGS, ...settings });
   }
 

@@ -2,7 +2,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Delivery } from '../../../shared/node-kit/brokers';
 import { createKafkaService } from '../../../runtime/connectors/kafka';
-import { collectingLogger, json, text, TEST_SETTINGS, until } from './kit';
+import { json, memoryLogger, text, until } from '../kit';
+import { TEST_SETTINGS } from './kit';
 import { PrivateBroker } from './private-broker';
 
 /**
@@ -25,7 +26,7 @@ describe('kafka connector across a broker restart', () => {
     await admin.createTopics({ topics: [{ topic: 'events', numPartitions: 2 }], waitForLeaders: true });
     await admin.disconnect();
 
-    const log = collectingLogger();
+    const log = memoryLogger();
     const service = createKafkaService(log, { ...TEST_SETTINGS, clientRetries: 1, backoffInitialMs: 100, backoffMaxMs: 1_000, connectionTimeoutMs: 500, requestTimeoutMs: 3_000 });
     const connection = { brokers: broker.brokers, clientId: 'reconnect-test' };
     const producer = service.producer(connection, { topic: 'events' });

@@ -1,8 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Connection, ReceiverEvents, message as amqpMessage, type EventContext, type Message as AmqpMessage } from 'rhea-promise';
 import type { BrokerMessage, OutboundMessage } from '../../../shared/node-kit/brokers';
-import type { Logger } from '../../../shared/node-kit/runtime';
 import { testEnv, uniqueName } from '../env';
 
 /**
@@ -101,39 +99,6 @@ export function closeAllConnections(vhost: string, reason = 'sluice test: connec
   rabbitmqctl(['close_all_connections', '-p', vhost, reason]);
 }
 
-/** A port nothing listens on (for an unreachable broker). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Polls `check` until true; rejects after `timeoutMs` naming `what` and the last state. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, options: { timeoutMs?: number; describe?: () => string } = {}): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${options.describe ? `; last state: ${options.describe()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** A logger that keeps every line, for assertions on connection-state logs and for failure messages. */
-export function memoryLogger(): Logger & { lines: Array<{ level: string; msg: string; fields?: Record<string, unknown> }>; text(): string } {
-  const lines: Array<{ level: string; msg: string; fields?: Record<string, unknown> }> = [];
-  const push = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, ...(fields ? { fields } : {}) });
-  return {
-    lines,
-    text: () => lines.map((l) => `${l.level} ${l.msg} ${JSON.stringify(l.fields ?? {})}`).join('\n'),
-    debug: push('debug'),
-    info: push('info'),
-    warn: push('warn'),
-    error: push('error'),
-  };
-}
-
 async function open(vhost?: string): Promise<Connection> {
   const url = new URL(amqpUrl());
   const c = new Connection({
@@ -223,5 +188,5 @@ export async function take(address: string, count: number, options: { timeoutMs?
   }
 }
 
+/** A received message's payload as text (kit.ts `text` takes the bytes). */
 export const text = (m: { value: Uint8Array }): string => new TextDecoder().decode(m.value);
-export const json = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));

@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AmqpConfigError, AmqpSendError, createAmqpService, type AmqpService } from '../../../runtime/connectors/amqp';
 import type { Delivery } from '../../../shared/node-kit/brokers';
 import { uniqueName } from '../env';
-import { amqpUrl, closeAllConnections, createVhost, declareQueue, deleteVhost, freePort, json, memoryLogger, publish, queueDepth, take, text, waitFor } from './broker';
+import { freePort, json, memoryLogger, waitFor } from '../kit';
+import { amqpUrl, closeAllConnections, createVhost, declareQueue, deleteVhost, publish, queueDepth, take, text } from './broker';
 
 /**
  * The AMQP 1.0 connector against the real RabbitMQ 3.10 (rabbitmq_amqp1_0) of test/env: what it

@@ -10,7 +10,8 @@ import type { Message } from '../../../shared/node-kit/message';
 import { createRegistry } from '../../../shared/node-kit/registry';
 import { NODE_TYPES, RESOURCE_TYPES } from '../../../shared/nodes';
 import { validateFlow } from '../../../shared/validate';
-import { amqpUrl, connectionConfig, connectionEnv, declareQueue, json, memoryLogger, publish, queueDepth, take, text, waitFor } from './broker';
+import { json, memoryLogger, waitFor } from '../kit';
+import { amqpUrl, connectionConfig, connectionEnv, declareQueue, publish, queueDepth, take, text } from './broker';
 
 /**
  * MQ flows end to end on the real RabbitMQ, through the compiler and the engine: a source

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { Delivery } from '../../../shared/node-kit/brokers';
 import { createNatsService, NatsConfigError, type NatsService } from '../../../runtime/connectors/nats';
-import { backoffDelay, jitteredBackoff } from '../../../runtime/connectors/nats/backoff';
 import { testEnv, uniqueName } from '../env';
-import { admin, memoryLogger, OwnServer, waitFor, type Admin } from './helpers';
+import { memoryLogger, waitFor } from '../kit';
+import { admin, OwnServer, type Admin } from './helpers';
 
 /**
  * The NATS connector against the real server of test/env/up.sh (and, for restarts and
@@ -319,19 +319,6 @@ describe('NATS connector', () => {
     const consumer = nats.consumer({ servers }, { mode: 'jetstream', subject: stream, stream, durable: uniqueName('d') });
     const got = await consumeUntil(consumer, (d) => d.settle.ack(), (all) => all.length >= 1);
     expect(got[0]?.headers).toEqual({ 'x-list': 'a, b' });
-  });
-});
-
-describe('NATS reconnect backoff', () => {
-  it('doubles from the initial delay up to the cap, each delay drawn from [base/2, base]', () => {
-    const low = jitteredBackoff({ initialMs: 100, maxMs: 1_000, random: () => 0 });
-    const high = jitteredBackoff({ initialMs: 100, maxMs: 1_000, random: () => 0.999999 });
-    expect(Array.from({ length: 6 }, () => low.next())).toEqual([50, 100, 200, 400, 500, 500]);
-    expect(Array.from({ length: 6 }, () => high.next())).toEqual([100, 200, 400, 800, 1_000, 1_000]);
-    expect(low.attempts).toBe(6);
-    low.reset();
-    expect(low.next()).toBe(50);
-    expect(backoffDelay(40, { initialMs: 250, maxMs: 15_000, random: () => 0.5 })).toBe(11_250);
   });
 });
 

@@ -9,7 +9,8 @@ import { compileFlow } from '../../../runtime/compiler/compile';
 import { startFlow, type RunningFlow } from '../../../runtime/engine/engine';
 import { headerRecord } from '../../../runtime/connectors/nats/consumer';
 import { testEnv, uniqueName } from '../env';
-import { admin, memoryLogger, waitFor, type Admin } from './helpers';
+import { memoryLogger, waitFor } from '../kit';
+import { admin, type Admin } from './helpers';
 
 /**
  * NATS flows end to end through validateFlow, compileFlow and startFlow with the real registry

@@ -1,36 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { Logger } from '../../../shared/node-kit/runtime';
 import { testEnv, uniqueName } from '../env';
-
-/** A logger that keeps every line, for assertions on connection-state logging and for failure messages. */
-export function memoryLogger(): Logger & { lines: Array<{ level: string; msg: string; fields?: Record<string, unknown> }>; text(): string } {
-  const lines: Array<{ level: string; msg: string; fields?: Record<string, unknown> }> = [];
-  const push = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, ...(fields ? { fields } : {}) });
-  return {
-    lines,
-    text: () => lines.map((l) => `${l.level} ${l.msg} ${JSON.stringify(l.fields ?? {})}`).join('\n'),
-    debug: push('debug'),
-    info: push('info'),
-    warn: push('warn'),
-    error: push('error'),
-  };
-}
-
-/** Polls `check` until it returns true; rejects after `timeoutMs` with `what` and the last state described by `describe`. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, options: { timeoutMs?: number; describe?: () => string } = {}): Promise<void> {
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${options.describe ? `; last state: ${options.describe()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { freePort, waitFor } from '../kit';
 
 export interface Admin {
   nc: NatsConnection;
@@ -65,14 +41,6 @@ export async function admin(servers: string[] = testEnv().nats.servers): Promise
       await nc.close();
     },
   };
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
- * Jittered exponential backoff for (re)connecting and for restarting a consumer. The n-th delay
- * is drawn uniformly from [base/2, base] with base = min(maxMs, initialMs · 2^(n-1)) ("equal
- * jitter"), so many runtimes that lost the same server do not come back in lock step, and
- * none retries in a tight loop.
+ * Jittered exponential backoff shared by every broker connector (Kafka, NATS, AMQP) for
+ * (re)connecting and for restarting a consumer. The n-th delay is drawn uniformly from
+ * [base/2, base] with base = min(maxMs, initialMs · 2^(n-1)) ("equal jitter"), so many runtimes
+ * that lost the same broker do not come back in lock step, and none retries in a tight loop.
  */
 export interface Backoff {
   /** The delay before the next attempt; each call counts one failed attempt. */
@@ -20,7 +20,7 @@ export interface BackoffOptions {
   random?: () => number;
 }
 
-/** The jittered delay before attempt `attempt + 1` after `attempt` failures (1-based). */
+/** The jittered delay before attempt `attempt + 1` after `attempt` failures (1-based; 0 counts as 1). */
 export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {
   const initial = options.initialMs ?? 250;
   const max = options.maxMs ?? 30_000;
@@ -29,6 +29,7 @@ export function backoffDelay(attempt: number, options: BackoffOptions = {}): num
   return Math.round(base / 2 + random() * (base / 2));
 }
 
+/** A counter of failed attempts handing out `backoffDelay` for each. */
 export function jitteredBackoff(options: BackoffOptions = {}): Backoff {
   let attempts = 0;
   return {
