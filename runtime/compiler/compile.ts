@@ -158,7 +158,7 @@ function compileResources(doc: FlowDocument, registry: Registry): Record<string,
     if (lintErrors.length) {
       throw new CompileError(id, `config fails lint: ${lintErrors.map((l) => `${l.path || '/'}: ${l.message}`).join('; ')}`, 'resource');
     }
-    out[id] = { id, type: r.type, config };
+    out[id] = { id, type: r.type, def, config };
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import type { NodeDefinition } from '../../shared/node-kit/define';
+import type { NodeDefinition, ResourceDefinition } from '../../shared/node-kit/define';
 import type { RecordSchema } from '../../shared/schema/record-schema';
 
 /** How a node takes part in the run loop, from its definition's category. */
@@ -60,6 +60,8 @@ export interface PlanNode {
 export interface PlanResource {
   id: string;
   type: string;
+  /** Its definition: secret fields (x-secret) are known from it, for log scrubbing. */
+  def: ResourceDefinition;
   /** Parsed (migrated, defaults filled), references unresolved, like node configs. */
   config: Record<string, unknown>;
 }

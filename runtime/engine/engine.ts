@@ -114,7 +114,7 @@ export async function startFlow(plan: FlowPlan, options: StartOptions = {}): Pro
         const n = plan.nodes[id] as PlanNode;
         return { owner: { kind: 'node' as const, id, def: n.def }, config: n.config };
       }),
-      ...resourceIds.map((id) => ({ owner: { kind: 'resource' as const, id }, config: plan.resources[id]?.config })),
+      ...resourceIds.map((id) => ({ owner: { kind: 'resource' as const, id, def: plan.resources[id]?.def }, config: plan.resources[id]?.config })),
     ],
     env,
     resolver,

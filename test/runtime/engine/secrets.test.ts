@@ -87,6 +87,45 @@ describe('config references', () => {
     expect(log.text()).toContain('connecting to broker-1 as guest with ***');
   });
 
+  it('scrubs an env value used in a secret field of a resource (as connection passwords are)', async () => {
+    const seen: Array<Record<string, unknown>> = [];
+    const login = defineResource({
+      type: 'test.login',
+      version: 1,
+      title: 'login',
+      summary: 'a resource with a secret field',
+      docs: '',
+      config: z.strictObject({ user: z.string(), password: hint.secretRef(z.string()) }),
+      examples: [],
+    });
+    const reader = defineNode({
+      type: 'test.reader',
+      version: 1,
+      category: 'sink',
+      title: 'reader',
+      summary: 'logs its resource',
+      docs: '',
+      icon: 'x',
+      ports: { inputs: [{ name: 'in' }], outputs: [] },
+      config: z.strictObject({ login: hint.resourceRef(z.string(), 'test.login') }),
+      create(config, ctx) {
+        const l = ctx.resources.get<{ user: string; password: string }>(config.login, 'test.login');
+        seen.push(l);
+        ctx.log.warn(`login refused for ${l.user} with ${l.password}`);
+        return { role: 'sink', write: () => undefined };
+      },
+      examples: [],
+    });
+    const doc = flow({ r: ['test.reader', { login: 'mq' }] }, []);
+    doc.resources = { mq: { type: 'test.login', version: 1, config: { user: '${env:MQ_USER}', password: '${env:MQ_PASSWORD}' } } };
+    const log = memoryLogger();
+    const running = await startFlow(compileFlow(doc, createRegistry([reader], [login])), { env: { MQ_USER: 'app', MQ_PASSWORD: 's3cr3t-pw' }, logger: log.logger });
+    await running.stop();
+    expect(seen[0]).toEqual({ user: 'app', password: 's3cr3t-pw' });
+    expect(log.text()).not.toContain('s3cr3t-pw');
+    expect(log.text()).toContain('login refused for app with ***');
+  });
+
   it('refuses to start with every missing reference named by node and field', async () => {
     const registry = createRegistry([connectorType([])]);
     const doc = flow({ a: ['test.connector', { url: '${env:NOPE}', password: '${secret:missing-one}' }] }, []);
