@@ -1,5 +1,6 @@
 import { getPath } from '../../../node-kit/paths';
 import { fieldSteps } from './fields';
+import { parseFieldTemplate, type TemplatePart } from '../../lib/field-template';
 
 /**
  * URL templates with `{field.path}` placeholders, and the host allow-list every expanded URL is
@@ -8,36 +9,10 @@ import { fieldSteps } from './fields';
  * allow-list check runs on the URL as the WHATWG parser reads it, which is what fetch will use.
  */
 
-export type TemplatePart = { text: string } | { field: string; steps: string[] };
+export type { TemplatePart };
 
 export function parseUrlTemplate(template: string): TemplatePart[] {
-  const parts: TemplatePart[] = [];
-  let text = '';
-  for (let i = 0; i < template.length; i++) {
-    const c = template[i];
-    if (c === '}') throw new Error(`"}" at position ${i + 1} closes no placeholder`);
-    if (c !== '{') {
-      text += c;
-      continue;
-    }
-    const end = template.indexOf('}', i + 1);
-    if (end < 0) throw new Error(`the placeholder opened at position ${i + 1} is never closed with "}"`);
-    const field = template.slice(i + 1, end).trim();
-    if (field.includes('{')) throw new Error(`placeholders cannot be nested (position ${i + 1})`);
-    if (field === '') throw new Error(`empty placeholder at position ${i + 1}: write a field path, e.g. {customer.id}`);
-    let steps: string[];
-    try {
-      steps = fieldSteps(field);
-    } catch (err) {
-      throw new Error(`placeholder {${field}}: ${(err as Error).message}`);
-    }
-    if (text) parts.push({ text });
-    text = '';
-    parts.push({ field, steps });
-    i = end;
-  }
-  if (text) parts.push({ text });
-  return parts;
+  return parseFieldTemplate(template, { toSteps: fieldSteps, example: '{customer.id}' });
 }
 
 /** Fills placeholders from the record; throws when a value is missing or not a scalar. */

@@ -1,4 +1,5 @@
 import { getPath, splitPath } from '../../../node-kit/paths';
+import { parseFieldTemplate, type TemplatePart } from '../../lib/field-template';
 
 /**
  * NATS subjects and names, checked the same way by the node lint and the connector, and subject
@@ -32,40 +33,17 @@ export function nameProblem(name: string, what: string): string | undefined {
   return `"${name}" is not a valid ${what} name: use letters, digits, "_" and "-" only (no dots, spaces or wildcards)`;
 }
 
-export type SubjectPart = { text: string } | { field: string; steps: string[] };
+export type SubjectPart = TemplatePart;
 
 /** A value that can stand in for a placeholder: one plain token. */
 const TOKEN_VALUE = /^[A-Za-z0-9_-]+$/;
 
 /** Parses `orders.{region}.{kind}`; throws with a readable reason for unbalanced or empty braces. */
 export function parseSubjectTemplate(template: string): SubjectPart[] {
-  const parts: SubjectPart[] = [];
-  let text = '';
-  for (let i = 0; i < template.length; i++) {
-    const c = template[i] as string;
-    if (c === '}') throw new Error(`"}" at position ${i + 1} closes no placeholder`);
-    if (c !== '{') {
-      text += c;
-      continue;
-    }
-    const end = template.indexOf('}', i + 1);
-    if (end < 0) throw new Error(`the placeholder opened at position ${i + 1} is never closed with "}"`);
-    const field = template.slice(i + 1, end).trim();
-    if (field.includes('{')) throw new Error(`placeholders cannot be nested (position ${i + 1})`);
-    if (field === '') throw new Error(`empty placeholder at position ${i + 1}: write a field path, e.g. {region}`);
-    let steps: string[];
-    try {
-      steps = splitPath(field);
-    } catch (err) {
-      throw new Error(`placeholder {${field}}: ${(err as Error).message}`);
-    }
-    if (steps.includes('*')) throw new Error(`placeholder {${field}} must name one field, not every element of a list`);
-    if (text) parts.push({ text });
-    text = '';
-    parts.push({ field, steps });
-    i = end;
+  const parts = parseFieldTemplate(template, { toSteps: splitPath, example: '{region}' });
+  for (const p of parts) {
+    if ('field' in p && p.steps.includes('*')) throw new Error(`placeholder {${p.field}} must name one field, not every element of a list`);
   }
-  if (text) parts.push({ text });
   return parts;
 }
 
