@@ -4,7 +4,8 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../runtime/cli.ts');
-const code = await main(process.argv.slice(2));
+// The composition root: runtime/ never imports designer/, so the designer server is handed in here.
+const code = await main(process.argv.slice(2), { designer: () => import('../designer/server/index.ts') });
 process.exitCode = code;
 // A connector that leaves a socket open must not keep a finished command alive.
 setTimeout(() => process.exit(code), 5000).unref();

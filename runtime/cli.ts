@@ -3,6 +3,7 @@ import type { Registry } from '../shared/node-kit/registry';
 import { COMMAND_HELP, MAIN_HELP, type CommandName } from './cli/help';
 import { firstLine, processIO, type CliIO } from './cli/io';
 import { loadRegistry } from './cli/registry';
+import type { DesignerLauncher } from './cli/designer';
 
 export type { CliIO };
 
@@ -10,6 +11,8 @@ export interface CliOptions {
   io?: CliIO;
   /** The node types to use; the built-in registry (or $SLUICE_REGISTRY) by default. */
   registry?: () => Promise<Registry>;
+  /** The designer server for `sluice designer`; bin/sluice.js passes designer/server. */
+  designer?: () => Promise<DesignerLauncher>;
 }
 
 /** Exit codes: 0 success, 1 problems found or the command failed, 2 wrong usage. */
@@ -74,6 +77,28 @@ export async function main(argv: readonly string[], options: CliOptions = {}): P
         if (positionals.length !== 1) return usageError(io, command, 'name exactly one flow file');
         const { runCommand } = await import('./cli/run');
         return await runCommand(positionals[0] as string, { envFile: values['env-file'] }, registry, io);
+      }
+      case 'designer': {
+        const { values, positionals } = parseArgs({
+          args: [...rest],
+          options: { port: { type: 'string' }, host: { type: 'string' }, flows: { type: 'string' }, 'env-file': { type: 'string' } },
+          allowPositionals: true,
+          strict: true,
+        });
+        if (positionals.length > 0) return usageError(io, command, `unexpected argument "${positionals[0]}"`);
+        const port = values.port === undefined ? 4400 : Number(values.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) return usageError(io, command, `--port must be a port number, not "${values.port}"`);
+        if (!options.designer) {
+          io.stderr('sluice designer: this build has no designer server (start sluice through bin/sluice.js)\n');
+          return EXIT_FAILED;
+        }
+        const { designerCommand } = await import('./cli/designer');
+        return await designerCommand(
+          { port, host: values.host ?? '127.0.0.1', flows: values.flows ?? 'flows', envFile: values['env-file'] },
+          await registry(),
+          io,
+          options.designer,
+        );
       }
     }
   } catch (err) {

@@ -1,4 +1,4 @@
-export type CommandName = 'validate' | 'run' | 'catalog';
+export type CommandName = 'validate' | 'run' | 'catalog' | 'designer';
 
 export const MAIN_HELP = `Usage: sluice <command> [options]
 
@@ -8,6 +8,7 @@ Commands:
   validate <files...>   Check flow files; one line per problem
   run <flow>            Run a flow until its sources end, or until SIGTERM/SIGINT
   catalog               Print the node types as JSON, or write Markdown pages with --md
+  designer              Serve the flow designer and its API over the flows folder
   help [command]        Show help for a command
 
 Options:
@@ -61,5 +62,23 @@ ports, config JSON Schema and examples.
 Options:
   --md <dir>    Write one Markdown page per type and an index.md into <dir> instead
   -h, --help    Show this help
+${ENVIRONMENT}`,
+  designer: `Usage: sluice designer [--port 4400] [--host 127.0.0.1] [--flows flows] [--env-file <file>]
+
+Serves the designer app and its JSON API over the flows folder: list, read, create, update
+and delete flows (always written canonically), the node catalog, validation, and an embedded
+runtime that runs and stops flows with live per-node counters. Runs until SIGTERM or SIGINT,
+then stops every running flow.
+
+Binds 127.0.0.1 by default. On any other host every API call needs
+"Authorization: Bearer <token>"; the token is generated on first start, stored in
+<flows>/../.sluice/designer-token (mode 0600) and printed once.
+
+Options:
+  --port <n>          Port to listen on (default 4400; 0 picks a free one)
+  --host <host>       Address to bind (default 127.0.0.1)
+  --flows <dir>       The flows folder (default flows)
+  --env-file <file>   KEY=value lines for the flows' \${env:KEY} and SLUICE_SECRET_* references
+  -h, --help          Show this help
 ${ENVIRONMENT}`,
 };
