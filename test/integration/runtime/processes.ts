@@ -140,8 +140,16 @@ export async function waitFor(cond: () => Promise<boolean> | boolean, what: stri
 
 /** How many records the group has committed on the input topic (sum of partition offsets). */
 export async function committed(admin: Admin, group: string, topic: string): Promise<number> {
-  const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-  return offsets.flatMap((t) => t.partitions).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+  // Right after the broker starts, the group coordinator may not be ready yet (a retriable error).
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      return offsets.flatMap((t) => t.partitions).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+    } catch (err) {
+      if (!(err as { retriable?: boolean }).retriable || attempt >= 40) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 export function summarise(seen: Map<number, number>, expected: number[]): { missing: number[]; duplicates: number; unexpected: number } {

@@ -74,12 +74,16 @@ describe('a Kafka -> filter -> Kafka flow as a child process', () => {
     const random = () => ((rnd = (rnd * 48271) % 2147483647) / 2147483647);
     const kills: Array<{ committedBefore: number; outputBefore: number }> = [];
     for (let k = 0; k < 3; k++) {
+      const base = await committed(admin, topics.group, topics.input);
       const w = run(flow, `crash-${k}`);
-      // Random points spread over the run: somewhere in each quarter after the first.
-      const target = Math.floor(N * (0.15 + 0.25 * k + 0.15 * random()));
+      // A random point in what is left, so every kill lands mid-stream after real progress.
+      const target = base + Math.max(500, Math.floor((N - base) * (0.15 + 0.25 * random())));
       await waitFor(async () => (await committed(admin, topics.group, topics.input)) >= target || w.child.exitCode !== null, `offsets past ${target}`);
       expect(w.child.exitCode, `worker died by itself: ${w.stderr().slice(-2000)}`).toBeNull();
-      kills.push({ committedBefore: await committed(admin, topics.group, topics.input), outputBefore: await outputSize(topics.output) });
+      const at = await committed(admin, topics.group, topics.input);
+      expect(at, 'the worker made progress before it was killed').toBeGreaterThan(base);
+      expect(at, 'the kill came before the end of the input').toBeLessThan(N);
+      kills.push({ committedAtStart: base, committedBefore: at, outputBefore: await outputSize(topics.output) });
       w.child.kill('SIGKILL');
       await w.exited;
     }
