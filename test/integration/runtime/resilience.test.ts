@@ -72,7 +72,7 @@ describe('a Kafka -> filter -> Kafka flow as a child process', () => {
     const seed = Date.now() % 100_000;
     let rnd = seed;
     const random = () => ((rnd = (rnd * 48271) % 2147483647) / 2147483647);
-    const kills: Array<{ committedBefore: number; outputBefore: number }> = [];
+    const kills: Array<{ committedAtStart: number; committedBefore: number; outputBefore: number }> = [];
     for (let k = 0; k < 3; k++) {
       const base = await committed(admin, topics.group, topics.input);
       const w = run(flow, `crash-${k}`);
