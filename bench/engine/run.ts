@@ -18,11 +18,11 @@ import { parseFlowText } from '../../shared/flow/migrate';
 import type { FlowDocument } from '../../shared/flow/document';
 import { registry } from '../../shared/nodes';
 import generate from '../../shared/nodes/core/generate.node.ts';
-import type { LineWriter, Logger, RuntimeContext, SourceRuntime } from '../../shared/node-kit/runtime';
+import type { LineWriter, RuntimeContext, SourceRuntime } from '../../shared/node-kit/runtime';
 import type { JsonObject } from '../../shared/node-kit/message';
 import { compileFlow } from '../../runtime/compiler/compile';
 import { startFlow } from '../../runtime/engine/engine';
-import { nodeCrypto, nodeFiles, systemClock } from '../../runtime/engine/context';
+import { nodeCrypto, nodeFiles, silentLogger as quiet, systemClock } from '../../runtime/engine/context';
 
 const { values } = parseArgs({
   options: {
@@ -38,7 +38,6 @@ const ROUNDS = Number(values.rounds);
 const KEY = 'bench-key';
 const flowPath = resolve(import.meta.dirname, '../../flows/orders-by-region.flow.json');
 
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 class CountingWriter implements LineWriter {
   lines = 0;

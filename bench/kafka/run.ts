@@ -13,10 +13,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, CompressionTypes, type Admin } from 'kafkajs';
 import type { FlowDocument } from '../../shared/flow/document';
-import type { Logger } from '../../shared/node-kit/runtime';
 import { registry } from '../../shared/nodes';
 import { compileFlow } from '../../runtime/compiler/compile';
 import { startFlow } from '../../runtime/engine/engine';
+import { silentLogger as quiet } from '../../runtime/engine/context';
 
 const { values } = parseArgs({
   options: { records: { type: 'string', default: '200000' }, 'latency-seconds': { type: 'string', default: '10' } },
@@ -35,7 +35,6 @@ try {
   process.exit(2);
 }
 const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING, clientId: 'bench-kafka' });
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const unique = (p: string) => `${p}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 
 /** About 450 bytes of JSON: an order with a customer, a card and a couple of lines. */

@@ -43,6 +43,9 @@ export const stdoutLines: LineWriter = {
   },
 };
 
+/** Drops every line: for benchmarks and harnesses whose output is the figures, not the logs. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
 /**
  * Structured logs as JSON lines on stderr (stdout belongs to `core.log`). Known secret values
  * are replaced by `***` before anything is written.

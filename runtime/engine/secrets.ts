@@ -1,3 +1,4 @@
+import { isPlainObject } from '../../shared/node-kit/paths';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configJsonSchema, type NodeDefinition } from '../../shared/node-kit/define';
@@ -175,12 +176,6 @@ function safeJsonSchema(def: Pick<NodeDefinition, 'config'>): JsonSchemaNode | u
 
 function refPattern(): RegExp {
   return new RegExp(REF_IN_TEXT_PATTERN.source, 'g');
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 function collect(value: unknown, path: string, schema: JsonSchemaNode | undefined, secretField: boolean, out: FoundRef[]): void {

@@ -5,7 +5,7 @@ import type { RecordSchema } from '../schema/record-schema';
 import { compileProblem, lineColumn, normaliseType, resultProblem, runtimeProblem } from './messages';
 import type { CelNode, Problem, ProblemCode, RuntimeContext } from './messages';
 import { celBuiltinNames, modelFor, untypedEnvironment } from './schema-types';
-import type { SchemaModel, TypeNode } from './schema-types';
+import type { SchemaModel } from './schema-types';
 import { UnsafeInteger, converterFor, fieldsConverter, toJs } from './values';
 import type { Converter } from './values';
 

@@ -6,7 +6,7 @@ import type { RecordSchema } from '../../shared/schema/record-schema';
 import { inferFlowSchemas } from '../../shared/schema/flow-schemas';
 import { compileFlow } from '../../runtime/compiler/compile';
 import { startFlow, type RunSummary } from '../../runtime/engine/engine';
-import type { Logger } from '../../shared/node-kit/runtime';
+import { silentLogger as quietLogger } from '../../runtime/engine/context';
 
 /**
  * Runs a flow's `.cases.json` with the real compiler, engine and node types. Only the edges of
@@ -77,7 +77,6 @@ const capture = defineNode({
   examples: [],
 });
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export async function runCase(
   doc: FlowDocument,
