@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowDocument } from '../../../shared/flow/document';
 import type { Delivery, OutboundMessage } from '../../../shared/node-kit/brokers';
 import { DEAD_LETTER_HEADERS } from '../../../shared/node-kit/brokers';
-import type { Logger } from '../../../shared/node-kit/runtime';
 import { registry } from '../../../shared/nodes';
 import { validateFlow } from '../../../shared/validate';
 import { compileFlow } from '../../../runtime/compiler/compile';
 import { startFlow, type RunningFlow } from '../../../runtime/engine/engine';
 import { uniqueName } from '../env';
+import { json, memoryLogger, text } from '../kit';
 import type { ConformanceHarness, NodeSpec } from './harness';
 
 /**
@@ -16,15 +16,7 @@ import type { ConformanceHarness, NodeSpec } from './harness';
  * nack is redelivered; a poison record is dead-lettered without blocking the records behind
  * it; a busy flow stops cleanly within its deadline.
  */
-const decoder = new TextDecoder();
-const json = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));
-const parse = (bytes: Uint8Array): unknown => JSON.parse(decoder.decode(bytes));
-
-function collectingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  const push = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
-  return { lines, debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') };
-}
+const parse = (bytes: Uint8Array): unknown => JSON.parse(text(bytes));
 
 export function conformanceSuite(makeHarness: () => Promise<ConformanceHarness>): void {
   let h: ConformanceHarness;
@@ -50,7 +42,7 @@ export function conformanceSuite(makeHarness: () => Promise<ConformanceHarness>)
     };
     const problems = validateFlow(doc, registry).filter((d) => d.severity === 'error');
     expect(problems, 'the conformance flow must be valid').toEqual([]);
-    const logger = collectingLogger();
+    const logger = memoryLogger();
     const flow = await startFlow(compileFlow(doc, registry), { logger, env: process.env, stdout: { writeLine() {} } });
     running.push(flow);
     return { flow, logger };
@@ -163,7 +155,7 @@ export function conformanceSuite(makeHarness: () => Promise<ConformanceHarness>)
       expect(good.map((m) => (parse(m.value) as { n: number }).n).sort()).toEqual([0, 2, 3, 4, 5]);
       const [letter] = await h.readAll(dead, 1);
       expect(letter).toBeDefined();
-      expect(decoder.decode(letter?.value)).toBe(decoder.decode(poison));
+      expect(text(letter?.value ?? new Uint8Array())).toBe(text(poison));
       expect(letter?.headers[DEAD_LETTER_HEADERS.node]).toBe('keep');
       expect(letter?.headers[DEAD_LETTER_HEADERS.flow]).toBe('conformance');
       expect(letter?.headers[DEAD_LETTER_HEADERS.attempts]).toBe('2');

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowDocument } from '../../../shared/flow/document';
 import { parseFlowText } from '../../../shared/flow/migrate';
 import { DEAD_LETTER_HEADERS } from '../../../shared/node-kit/brokers';
-import type { Logger } from '../../../shared/node-kit/runtime';
 import { registry } from '../../../shared/nodes';
 import { compileFlow } from '../../../runtime/compiler/compile';
 import { startFlow, type RunningFlow } from '../../../runtime/engine/engine';
@@ -13,6 +12,7 @@ import { kafkaHarness } from '../conformance/kafka.harness';
 import { mqHarness } from '../conformance/mq.harness';
 import { natsHarness } from '../conformance/nats.harness';
 import { testEnv, uniqueName } from '../env';
+import { json, memoryLogger, text } from '../kit';
 
 /**
  * The broker example flows in flows/, end to end against the real brokers: only the topic,
@@ -20,20 +20,12 @@ import { testEnv, uniqueName } from '../env';
  * `${secret:…}` references are pointed at the test brokers, exactly as an operator would.
  */
 const flowsDir = resolve(import.meta.dirname, '../../../flows');
-const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
-const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 let kafka: ConformanceHarness;
 let mq: ConformanceHarness;
 let nats: ConformanceHarness;
 const running: RunningFlow[] = [];
-const logLines: string[] = [];
-const logger: Logger = {
-  debug() {},
-  info: (m, f) => void logLines.push(`info ${m} ${JSON.stringify(f ?? {})}`),
-  warn: (m, f) => void logLines.push(`warn ${m} ${JSON.stringify(f ?? {})}`),
-  error: (m, f) => void logLines.push(`error ${m} ${JSON.stringify(f ?? {})}`),
-};
+const logger = memoryLogger();
 
 beforeAll(async () => {
   [kafka, mq, nats] = await Promise.all([kafkaHarness(), mqHarness(), natsHarness()]);
@@ -175,6 +167,6 @@ describe('example flows against real brokers', () => {
     expect(m!.key).toBe('ord-1');
     const wire = text(m!.value) + JSON.stringify(m!.headers);
     for (const value of pii) expect(wire, `personal data "${value}" crossed to the US`).not.toContain(value);
-    for (const line of logLines) for (const value of pii) expect(line).not.toContain(value);
+    for (const value of pii) expect(logger.text(), `personal data "${value}" in a log line`).not.toContain(value);
   });
 });

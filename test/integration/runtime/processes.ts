@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { testEnv } from '../env';
+import { until } from '../kit';
 
 /**
  * Runtime processes for the resilience tests: `sluice run` as a child process on a
@@ -129,27 +130,13 @@ export async function readOutput(
   return { seen, workers };
 }
 
-export async function waitFor(cond: () => Promise<boolean> | boolean, what: string, timeoutMs = 90_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`gave up waiting for ${what} after ${timeoutMs} ms`);
-}
-
 /** How many records the group has committed on the input topic (sum of partition offsets). */
 export async function committed(admin: Admin, group: string, topic: string): Promise<number> {
-  // Right after the broker starts, the group coordinator may not be ready yet (a retriable error).
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-      return offsets.flatMap((t) => t.partitions).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
-    } catch (err) {
-      if (!(err as { retriable?: boolean }).retriable || attempt >= 40) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  // Right after the broker starts, the group coordinator may not be ready yet: ask again.
+  return until(`committed offsets of group ${group}`, async () => {
+    const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    return offsets.flatMap((t) => t.partitions).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+  }, 10_000);
 }
 
 export function summarise(seen: Map<number, number>, expected: number[]): { missing: number[]; duplicates: number; unexpected: number } {

@@ -12,10 +12,12 @@ import {
   readOutput,
   startWorker,
   summarise,
-  waitFor,
   writeFilterFlow,
   type Worker,
 } from './processes';
+import { waitFor as waitUntil } from '../kit';
+
+const waitFor = (check: () => Promise<boolean> | boolean, what: string) => waitUntil(what, check, { timeoutMs: 90_000 });
 
 /**
  * The runtime as operators run it: `sluice run` child processes on a Kafka -> filter -> Kafka

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import receive from '../../../../shared/nodes/mq/receive.node';
-import { outputSchemas } from '../../../../shared/node-kit/define';
-import type { Message } from '../../../../shared/node-kit/message';
-import type { Settlement, SourceRuntime } from '../../../../shared/node-kit/runtime';
+import type { SourceRuntime } from '../../../../shared/node-kit/runtime';
 import { runNode, testContext } from '../../../helpers/run-node';
 import { CONNECTION, fakeAmqp } from './fake-amqp';
+import { brokerSourceContract } from '../../../helpers/broker-source-contract';
 
 const base = { connection: 'payments-mq', queue: 'PAYMENTS.IN' };
 const PAYMENT_SCHEMA = {
@@ -21,6 +20,18 @@ function lintOf(config: Record<string, unknown>) {
 }
 
 describe('mq.receive', () => {
+  brokerSourceContract({
+    def: receive,
+    base,
+    limitField: 'maxDeliveries',
+    run: (deliveries, config) => runNode(receive, config, [], { brokers: fakeAmqp(deliveries).services, resources: CONNECTION }),
+    async start(deliveries) {
+      const amqp = fakeAmqp(deliveries);
+      const { ctx, abort } = testContext(receive, { brokers: amqp.services, resources: CONNECTION });
+      return { runtime: (await receive.create(receive.config.parse(base), ctx)) as SourceRuntime, signal: abort.signal, settled: amqp.settled };
+    },
+  });
+
   it('emits JSON payloads as records with the raw bytes, the key, the application properties and the delivery meta', async () => {
     const amqp = fakeAmqp([
       {
@@ -57,77 +68,6 @@ describe('mq.receive', () => {
     await runNode(receive, { connection: 'rabbit', queue: '/amq/queue/orders' }, [], { brokers: amqp.services, resources });
     expect(amqp.receivers[0]!.connection).toEqual({ url: 'amqps://rabbit:5671', vhost: 'payments' });
     expect(amqp.receivers[0]!.options).toEqual({ address: '/amq/queue/orders', credit: 100, maxDeliveries: 5 });
-  });
-
-  it('dead-letters payloads that are not JSON records, with the text and the reason, and reads on', async () => {
-    const amqp = fakeAmqp([{ value: '{"id":' }, { value: '[1,2]' }, { value: new Uint8Array([0xff, 0xfe]) }, { value: '{"id":"ok","amount":1}' }]);
-    const r = await runNode(receive, base, [], { brokers: amqp.services, resources: CONNECTION });
-    expect(r.outputs.out).toEqual([{ id: 'ok', amount: 1 }]);
-    const dead = r.messages['dead-letter']!;
-    expect(dead.map((m) => m.value)).toEqual(['{"id":', '[1,2]', new Uint8Array([0xff, 0xfe])]);
-    expect(dead[0]!.meta?.error).toMatch(/not valid JSON/);
-    expect(dead[1]!.meta?.error).toMatch(/not a record/);
-    expect(dead[2]!.meta?.error).toMatch(/not UTF-8/);
-    expect(dead.every((m) => m.raw instanceof Uint8Array)).toBe(true);
-  });
-
-  it('checks payloads against the record schema and declares it as the output schema', async () => {
-    const amqp = fakeAmqp([{ value: '{"id":"p-1","amount":1.5}' }, { value: '{"id":"p-2","amount":"lots"}' }]);
-    const config = { ...base, schema: PAYMENT_SCHEMA };
-    const r = await runNode(receive, config, [], { brokers: amqp.services, resources: CONNECTION });
-    expect(r.outputs.out).toEqual([{ id: 'p-1', amount: 1.5 }]);
-    expect(r.messages['dead-letter']![0]!.meta?.error).toMatch(/does not fit the schema/);
-    expect(outputSchemas(receive, {}, receive.config.parse(config)).out).toEqual(PAYMENT_SCHEMA);
-    expect(outputSchemas(receive, {}, receive.config.parse(base)).out).toBeUndefined();
-  });
-
-  it('passes raw payloads on as text, or as bytes when they are not UTF-8', async () => {
-    const amqp = fakeAmqp([{ value: 'plain text' }, { value: new Uint8Array([0xc3, 0x28]) }]);
-    const r = await runNode(receive, { ...base, format: 'raw' }, [], { brokers: amqp.services, resources: CONNECTION });
-    expect(r.outputs.out).toEqual(['plain text', new Uint8Array([0xc3, 0x28])]);
-  });
-
-  it('dead-letters a message delivered more than maxDeliveries times without decoding it, and processes it up to then', async () => {
-    const amqp = fakeAmqp([
-      { value: '{"id":"a","amount":1}', meta: { deliveries: 3 } },
-      { value: '{"id":"b","amount":2}', meta: { deliveries: 4 } },
-      { value: 'not even json', meta: { deliveries: 9 } },
-    ]);
-    const r = await runNode(receive, { ...base, maxDeliveries: 3 }, [], { brokers: amqp.services, resources: CONNECTION });
-    expect(r.outputs.out).toEqual([{ id: 'a', amount: 1 }]);
-    const dead = r.messages['dead-letter']!;
-    expect(dead.map((m) => [m.value, m.meta?.deliveries, m.meta?.error])).toEqual([
-      ['{"id":"b","amount":2}', 4, 'delivered 3 times without being processed (max deliveries 3)'],
-      ['not even json', 9, 'delivered 8 times without being processed (max deliveries 3)'],
-    ]);
-    expect(dead.every((m) => m.raw instanceof Uint8Array)).toBe(true);
-  });
-
-  it("hands each delivery's settlement to the flow with its record or dead letter, and waits for emit", async () => {
-    const amqp = fakeAmqp([{ value: '{"id":"a"}' }, { value: 'bad' }, { value: '{"id":"c"}', meta: { deliveries: 6 } }]);
-    const { ctx, abort } = testContext(receive, { brokers: amqp.services, resources: CONNECTION });
-    const runtime = (await receive.create(receive.config.parse(base), ctx)) as SourceRuntime;
-    const order: string[] = [];
-    const settle = (s: Settlement | undefined, how: 'ack' | 'nack') => (how === 'ack' ? s?.ack() : s?.nack?.(new Error('x')));
-    await runtime.run({
-      signal: abort.signal,
-      emit(msg: Message, s) {
-        order.push(`emit ${JSON.stringify(msg.value)}`);
-        settle(s, 'ack');
-        return new Promise<void>((room) =>
-          setTimeout(() => {
-            order.push('room');
-            room();
-          }, 10),
-        );
-      },
-      deadLetter(msg, error, s) {
-        order.push(`dead ${String(msg.value)}: ${error.name}`);
-        settle(s, 'nack');
-      },
-    });
-    expect(order).toEqual(['emit {"id":"a"}', 'room', 'dead bad: PayloadError', 'dead {"id":"c"}: MaxDeliveriesError']);
-    expect(amqp.settled).toEqual(['ack', 'nack', 'nack']);
   });
 
   it('fails to start without its connection resource, or with credentials in the URL', async () => {
