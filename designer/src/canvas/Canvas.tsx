@@ -1,0 +1,4 @@
+/** Placeholder until this part of the designer lands. */
+export function Canvas() {
+  return <div className="placeholder">Canvas</div>;
+}

@@ -1,0 +1,4 @@
+/** Placeholder until this part of the designer lands. */
+export function ProblemsPanel() {
+  return <div className="placeholder">ProblemsPanel</div>;
+}

@@ -1,0 +1,4 @@
+/** Placeholder until this part of the designer lands. */
+export function RunPanel() {
+  return <div className="placeholder">RunPanel</div>;
+}
