@@ -50,6 +50,20 @@ export interface DesignerServer {
 
 const DEFAULT_STATIC = fileURLToPath(new URL('../dist', import.meta.url));
 
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
 /** HTTP error with a JSON body. */
 class ApiError extends Error {
   constructor(
@@ -93,6 +107,9 @@ export async function createDesignerServer(options: DesignerServerOptions): Prom
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    // A second line of defence behind rendering user text as text: no inline or foreign
+    // scripts, nothing fetched from elsewhere. Monaco needs inline styles and its own workers.
+    res.setHeader('Content-Security-Policy', CSP);
     next();
   });
 

@@ -53,6 +53,8 @@ describe('flows API', () => {
     const r = await raw(base, 'GET', '/api/flows');
     expect(r.status).toBe(200);
     expect(r.headers['x-content-type-options']).toBe('nosniff');
+    expect(r.headers['content-security-policy']).toMatch(/script-src 'self';/);
+    expect(r.headers['content-security-policy']).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
     expect(r.headers['content-type']).toMatch(/^application\/json/);
     const ids = readdirSync(tmp.flowsDir).filter((n) => n.endsWith('.flow.json')).map((n) => n.replace('.flow.json', '')).sort();
     expect(r.json.map((f: { id: string }) => f.id)).toEqual(ids);
