@@ -13,6 +13,9 @@ export default defineConfig({
   root: `${repo}designer`,
   base: './',
   plugins: [react()],
+  // avsc generates code with `new Function` and needs Node's buffer: the browser build gets a
+  // validating stand-in (see designer/src/shims/avsc-browser.ts). Tests use the real avsc.
+  resolve: { alias: [{ find: /^avsc$/, replacement: `${repo}designer/src/shims/avsc-browser.ts` }] },
   build: {
     outDir: `${repo}designer/dist`,
     emptyOutDir: true,

@@ -53,8 +53,11 @@ export interface FlowState {
   load(doc: FlowDocument, etag?: string): void;
   /** Replaces the whole document as one gesture (code view, import). */
   replaceDoc(doc: FlowDocument): void;
-  /** After a successful save. */
-  markSaved(etag: string): void;
+  /**
+   * After a successful save of `doc` (the document that was sent: edits typed while the save was
+   * in flight stay unsaved). Defaults to the current document.
+   */
+  markSaved(etag: string, doc?: FlowDocument): void;
 
   addNode(type: string, at: ops.Point, label?: string): string;
   insertNodeOnEdge(type: string, edge: Edge, at: ops.Point): Result<{ id: string }>;
@@ -124,8 +127,8 @@ export function createFlowStore(registry: Registry, initial: FlowDocument = ops.
           replaceDoc(doc) {
             commit(doc);
           },
-          markSaved(etag) {
-            set({ etag, savedText: canonicalText(registry, get().doc) });
+          markSaved(etag, doc) {
+            set({ etag, savedText: canonicalText(registry, doc ?? get().doc) });
           },
 
           addNode(type, at, label) {
