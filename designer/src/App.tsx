@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react';
+import { EditorPage } from './editor/EditorPage';
+import { TokenDialog } from './editor/ui/token';
+import { FlowList } from './flows/FlowList';
 
-/** Hash routes, so the server needs no rewrite rules: `#/` the flow list, `#/flows/<id>` the editor. */
+/** The current hash route: `#/` the flow list, `#/flows/<id>` the editor (no server rewrites needed). */
 function useRoute(): string {
   const [hash, setHash] = useState(() => location.hash);
   useEffect(() => {
@@ -14,5 +17,12 @@ function useRoute(): string {
 export function App() {
   const route = useRoute();
   const m = /^\/flows\/([a-z][a-z0-9-]{0,62})$/.exec(route);
-  return <div className="app">{m ? <p>Editor for {m[1]}</p> : <p>Flow list</p>}</div>;
+  const flowId = m?.[1];
+  return (
+    <div className="app">
+      {/* Keyed by id: every opened flow gets fresh stores and history. */}
+      {flowId ? <EditorPage key={flowId} flowId={flowId} /> : <FlowList />}
+      <TokenDialog />
+    </div>
+  );
 }
