@@ -72,7 +72,8 @@ export interface FlowState {
   setNodeDescription(id: string, description: string, o?: EditOptions): void;
   setNodeConfig(id: string, config: Record<string, unknown>, o?: EditOptions): void;
   setNodeErrors(id: string, errors: ErrorPolicy | undefined, o?: EditOptions): void;
-  addResource(type: string, label?: string): string;
+  /** Pass the same coalesce key to the field edit that references it, for one undo entry. */
+  addResource(type: string, label?: string, o?: EditOptions): string;
   setResource(id: string, resource: ResourceInstance | undefined, o?: EditOptions): void;
   setFlowMeta(meta: { name?: string; description?: string }, o?: EditOptions): void;
   setFlowErrors(errors: ErrorPolicy | undefined, o?: EditOptions): void;
@@ -178,9 +179,9 @@ export function createFlowStore(registry: Registry, initial: FlowDocument = ops.
           setNodeErrors(id, errors, o) {
             commit(ops.setNodeErrors(get().doc, id, errors), o);
           },
-          addResource(type, label) {
+          addResource(type, label, o) {
             const r = ops.addResource(get().doc, registry, type, label);
-            commit(r.doc);
+            commit(r.doc, o);
             return r.id;
           },
           setResource(id, resource, o) {
