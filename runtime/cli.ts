@@ -100,6 +100,10 @@ export async function main(argv: readonly string[], options: CliOptions = {}): P
           options.designer,
         );
       }
+      case 'registry': {
+        const { registryCommand } = await import('./cli/schema-registry');
+        return await registryCommand(rest, io);
+      }
     }
   } catch (err) {
     if (isParseArgsError(err)) return usageError(io, command, (err as Error).message);

@@ -1,4 +1,4 @@
-export type CommandName = 'validate' | 'run' | 'catalog' | 'designer';
+export type CommandName = 'validate' | 'run' | 'catalog' | 'designer' | 'registry';
 
 export const MAIN_HELP = `Usage: sluice <command> [options]
 
@@ -9,6 +9,7 @@ Commands:
   run <flow>            Run a flow until its sources end, or until SIGTERM/SIGINT
   catalog               Print the node types as JSON, or write Markdown pages with --md
   designer              Serve the flow designer and its API over the flows folder
+  registry              Serve the embedded Confluent-compatible schema registry
   help [command]        Show help for a command
 
 Options:
@@ -81,4 +82,23 @@ Options:
   --env-file <file>   KEY=value lines for the flows' \${env:KEY} and SLUICE_SECRET_* references
   -h, --help          Show this help
 ${ENVIRONMENT}`,
+  registry: `Usage: sluice registry [--port 8081] [--host 127.0.0.1] [--postgres <url>] [--data <dir>]
+
+Serves a schema registry that speaks the Confluent Schema Registry REST API (Avro schemas):
+subjects, versions, global ids, compatibility levels (BACKWARD, FORWARD, FULL, their
+_TRANSITIVE forms and NONE), soft and permanent deletes. Kafka clients and serializers that
+talk to Confluent's registry talk to this one. Runs until SIGTERM or SIGINT. See docs/registry.md.
+
+Binds 127.0.0.1 by default. There is no authentication: bind elsewhere only on a trusted network.
+
+Options:
+  --port <n>          Port to listen on (default 8081; 0 picks a free one)
+  --host <host>       Address to bind (default 127.0.0.1)
+  --postgres <url>    Store in PostgreSQL (postgres://user:password@host:port/db); the tables
+                      are created when missing
+  --data <dir>        Store in this data folder (default .sluice/registry in the working directory)
+  -h, --help          Show this help
+
+Exits 0 after a clean stop, 1 when the store or the port cannot be opened, 2 on wrong usage.
+`,
 };

@@ -28,5 +28,17 @@ stop_pid "$RWRAP" "RabbitMQ launcher"
 stop_pid "$KPID" Kafka
 stop_pid "$NPID" NATS
 
+# PostgreSQL (added by up.sh's ensure_postgres): stopped by the postmaster's pid, and only when
+# that pid still runs our data dir (a pid can be reused). SIGINT is its fast shutdown; SIGTERM
+# would wait for every client to disconnect.
+read -r PGPID PGDATA < <(node -e '
+  const p = require(process.argv[1]).postgres || {};
+  console.log(p.pid || 0, p.dataDir || "-");' "$ENV_JSON")
+if [ "$PGPID" != 0 ] && kill -0 "$PGPID" 2>/dev/null && tr '\0' ' ' <"/proc/$PGPID/cmdline" 2>/dev/null | grep -qF -- "$PGDATA"; then
+  kill -INT "$PGPID" 2>/dev/null
+  for _ in $(seq 1 60); do kill -0 "$PGPID" 2>/dev/null || break; sleep 0.25; done
+  if kill -0 "$PGPID" 2>/dev/null; then kill -KILL "$PGPID" 2>/dev/null && echo "[test-env] killed PostgreSQL (pid $PGPID) after 15 s"; else echo "[test-env] stopped PostgreSQL (pid $PGPID)"; fi
+fi
+
 rm -f "$ENV_JSON"
 if [ "${1:-}" != "--keep-dir" ] && [ -n "$DIR" ] && [[ "$DIR" == /tmp/sluice-test-env.* ]]; then rm -rf "$DIR"; fi

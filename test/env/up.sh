@@ -37,12 +37,84 @@ wait_for() { # wait_for <seconds> <description> <command...>; the command return
   return 1
 }
 
+# --- PostgreSQL (the schema registry's store) ----------------------------------------------
+# Its own server on a free port with its data in the env temp dir, never the machine's own
+# PostgreSQL on 5432: initdb and pg_ctl from Debian's postgresql package, run as the postgres
+# user when started by root (the server refuses to run as root). Added to env.json as
+# "postgres"; a failure is reported as CANNOT START and recorded as postgres.error, so only the
+# tests that need PostgreSQL fail, naming the reason. Called on a fresh start and when an
+# already running environment lacks it (environments started before PostgreSQL was added).
+pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1; }
+record_postgres() { # record_postgres <json of the postgres entry>
+  node -e '
+    const fs = require("node:fs"); const [file, entry] = process.argv.slice(1);
+    const env = JSON.parse(fs.readFileSync(file, "utf8")); env.postgres = JSON.parse(entry);
+    fs.writeFileSync(file + ".tmp", JSON.stringify(env, null, 2) + "\n"); fs.renameSync(file + ".tmp", file);' "$ENV_JSON" "$1"
+}
+ensure_postgres() {
+  # One at a time: two test runs starting together must not both start a server.
+  exec 8>"$STATE/postgres.lock"
+  flock 8
+  local state pgpid pgport envdir
+  state=$(node -e '
+    const e = require(process.argv[1]); const p = e.postgres || {};
+    console.log(e.dir, p.pid || 0, p.port || 0);' "$ENV_JSON") || { flock -u 8; return 1; }
+  read -r envdir pgpid pgport <<<"$state"
+  if [ "$pgpid" != 0 ] && alive "$pgpid" && port_open "$pgport"; then
+    flock -u 8
+    log "PostgreSQL already running: 127.0.0.1:$pgport (pid $pgpid)"
+    return 0
+  fi
+  local bin
+  bin=$(pg_bindir)
+  if [ ! -x "$bin/initdb" ] && [ "$(id -u)" = 0 ]; then
+    log "installing postgresql with apt-get"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null 2>&1 || true
+    bin=$(pg_bindir)
+  fi
+  local pgdir="$envdir/postgres" why=""
+  local as=()
+  if [ "$(id -u)" = 0 ]; then as=("$(command -v runuser || echo /usr/sbin/runuser)" -u postgres --); fi
+  if [ ! -x "$bin/initdb" ]; then
+    why="no PostgreSQL server binaries under /usr/lib/postgresql/*/bin (apt-get install postgresql)"
+  elif [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+    why="running as root and there is no postgres user to run the server as"
+  else
+    local port
+    port=$(free_ports 1)
+    rm -rf "$pgdir" && mkdir -p "$pgdir"
+    chmod 755 "$envdir"
+    [ "$(id -u)" = 0 ] && chown postgres: "$pgdir"
+    if ! "${as[@]}" "$bin/initdb" -D "$pgdir/data" -U postgres -A trust -E UTF8 --locale=C --no-sync >"$pgdir/initdb.log" 2>&1 8>&-; then
+      why="initdb failed: see $pgdir/initdb.log"
+    elif ! "${as[@]}" "$bin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$pgdir -c fsync=off -c wal_level=logical" \
+        start >"$pgdir/pg_ctl.log" 2>&1 8>&-; then
+      why="pg_ctl start failed: see $pgdir/pg_ctl.log and $pgdir/server.log"
+    else
+      pgpid=$(head -n1 "$pgdir/data/postmaster.pid" 2>/dev/null)
+      if alive "$pgpid" && port_open "$port"; then
+        record_postgres "{\"url\": \"postgres://postgres@127.0.0.1:$port/postgres\", \"port\": $port, \"pid\": $pgpid, \"dataDir\": \"$pgdir/data\", \"log\": \"$pgdir/server.log\"}"
+        flock -u 8
+        log "PostgreSQL $(basename "$(dirname "$bin")")         127.0.0.1:$port   pid $pgpid"
+        return 0
+      fi
+      why="PostgreSQL did not open port $port: see $pgdir/server.log"
+    fi
+  fi
+  record_postgres "{\"error\": $(node -e 'console.log(JSON.stringify(process.argv[1]))' "$why")}"
+  flock -u 8
+  printf '[test-env] CANNOT START: PostgreSQL: %s (only the tests that need PostgreSQL will fail)\n' "$why" >&2
+  return 0
+}
+
 if [ -f "$ENV_JSON" ]; then
   read -r kpid npid rnode kport nport aport < <(node -e '
     const e = require(process.argv[1]);
     console.log(e.kafka.pid, e.nats.pid, e.amqp.node, e.kafka.port, e.nats.port, e.amqp.port);' "$ENV_JSON")
   if alive "$kpid" && alive "$npid" && port_open "$kport" && port_open "$nport" && port_open "$aport"; then
     log "already running: Kafka 127.0.0.1:$kport, NATS 127.0.0.1:$nport, AMQP 1.0 127.0.0.1:$aport ($ENV_JSON)"
+    ensure_postgres
     exit 0
   fi
   log "a previous environment is stale; stopping what is left of it"
@@ -168,6 +240,7 @@ if [ ${#problems[@]} -gt 0 ]; then
   bash "$ROOT/test/env/down.sh" --keep-dir >/dev/null 2>&1 || true
   exit 1
 fi
+ensure_postgres
 log "Kafka 3.9.1 (KRaft)   127.0.0.1:$KPORT   pid $KPID"
 log "NATS + JetStream      127.0.0.1:$NPORT   pid $NPID"
 log "RabbitMQ AMQP 1.0     127.0.0.1:$APORT   node $RNODE"

@@ -7,6 +7,8 @@ export interface TestEnv {
   kafka: { brokers: string[]; port: number; pid: number; log: string };
   nats: { servers: string[]; port: number; pid: number; log: string };
   amqp: { url: string; port: number; node: string; log: string };
+  /** up.sh's own PostgreSQL (trust auth, user postgres); `error` says why it could not start. */
+  postgres?: { url: string; port: number; pid: number; dataDir: string; log: string } | { error: string };
 }
 
 export function testEnv(): TestEnv {
@@ -21,4 +23,15 @@ export function testEnv(): TestEnv {
 /** A name no other test (or earlier run against the same brokers) uses. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * The connection URL of the PostgreSQL test/env/up.sh started (never the machine's own on 5432).
+ * Throws naming the reason when up.sh could not start it, so only the tests that need it fail.
+ */
+export function testPostgresUrl(): string {
+  const pg = testEnv().postgres;
+  if (pg === undefined) throw new Error('no test PostgreSQL in .cache/test-env/env.json: run bash test/env/up.sh (an environment started before PostgreSQL was added gets it on the next run)');
+  if ('error' in pg) throw new Error(`test/env/up.sh could not start PostgreSQL: ${pg.error}`);
+  return pg.url;
 }
