@@ -255,12 +255,30 @@ export function canonicalText(registry: Registry, doc: FlowDocument): string {
   return text;
 }
 
-/** Diagnostics of `doc` from the shared validator (memoised per document object, so undo is free). */
+let lastDiagnosed: { registry: Registry; doc: FlowDocument; diags: Diagnostic[] } | undefined;
+
+/** True when two documents differ at most in `layout`, which the validator never reads. */
+function sameExceptLayout(a: FlowDocument, b: FlowDocument): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as Array<keyof FlowDocument>);
+  keys.delete('layout');
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/**
+ * Diagnostics of `doc` from the shared validator, memoised per document object (undo is free)
+ * and reused across moves: validating a 500-node flow takes most of a second, and a drag only
+ * changes positions.
+ */
 export function diagnosticsOf(registry: Registry, doc: FlowDocument): Diagnostic[] {
   let d = diagCache.get(doc);
   if (!d) {
-    d = validateFlow(doc, registry, { fileName: `${doc.id}.flow.json` });
+    d =
+      lastDiagnosed && lastDiagnosed.registry === registry && sameExceptLayout(lastDiagnosed.doc, doc)
+        ? lastDiagnosed.diags
+        : validateFlow(doc, registry, { fileName: `${doc.id}.flow.json` });
     diagCache.set(doc, d);
+    lastDiagnosed = { registry, doc, diags: d };
   }
   return d;
 }

@@ -106,3 +106,17 @@ describe('flow store: one undo entry per gesture', () => {
     expect(canonicalText(registry, s().doc)).toContain('"type": "core.filter"');
   });
 });
+
+describe('diagnostics across moves', () => {
+  it('a move reuses the diagnostics of the document before it; a config edit does not', () => {
+    const { s } = setup();
+    const f = s().addNode('core.filter', { x: 0, y: 0 });
+    const before = diagnosticsOf(registry, s().doc);
+    s().moveNodes({ [f]: { x: 200, y: 200 } });
+    expect(diagnosticsOf(registry, s().doc)).toBe(before);
+    s().setNodeConfig(f, { when: 'true' });
+    const after = diagnosticsOf(registry, s().doc);
+    expect(after).not.toBe(before);
+    expect(after.some((d) => d.nodeId === f && d.path === '/config/when')).toBe(false);
+  });
+});

@@ -1,0 +1,71 @@
+import type { FlowDocument } from '../../../shared/flow/document';
+import type { Registry } from '../../../shared/node-kit/registry';
+import { diagnosticsOf } from '../store/flow-store';
+
+/** What a node's problem badge shows. */
+export interface NodeBadge {
+  count: number;
+  severity: 'error' | 'warning';
+  /** Every message, one per line, for the badge's tooltip. */
+  title: string;
+}
+
+export type BadgeMap = ReadonlyMap<string, NodeBadge>;
+
+const byDoc = new WeakMap<FlowDocument, BadgeMap>();
+const lastByRegistry = new WeakMap<Registry, { doc: FlowDocument; badges: BadgeMap }>();
+
+/** True when two documents differ at most in `layout` (positions and notes): same problems. */
+function sameExceptLayout(a: FlowDocument, b: FlowDocument): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  keys.delete('layout');
+  for (const k of keys) if (a[k as keyof FlowDocument] !== b[k as keyof FlowDocument]) return false;
+  return true;
+}
+
+/**
+ * Problem badges per node id, from the shared validator. Memoised per document; moving nodes
+ * changes only the layout, so the previous answer is reused without validating again. Badges
+ * whose content did not change are the same objects as before, so a node's selector returns
+ * a stable value and the node does not re-render.
+ */
+export function nodeBadges(registry: Registry, doc: FlowDocument): BadgeMap {
+  const cached = byDoc.get(doc);
+  if (cached) return cached;
+  const last = lastByRegistry.get(registry);
+  if (last && sameExceptLayout(last.doc, doc)) {
+    byDoc.set(doc, last.badges);
+    lastByRegistry.set(registry, { doc, badges: last.badges });
+    return last.badges;
+  }
+  const grouped = new Map<string, { errors: number; messages: string[] }>();
+  for (const d of diagnosticsOf(registry, doc)) {
+    if (d.nodeId === undefined) continue;
+    const g = grouped.get(d.nodeId) ?? { errors: 0, messages: [] };
+    if (d.severity === 'error') g.errors++;
+    g.messages.push(`${d.severity === 'error' ? 'Error' : 'Warning'}: ${d.message}`);
+    grouped.set(d.nodeId, g);
+  }
+  const badges = new Map<string, NodeBadge>();
+  for (const [id, g] of grouped) {
+    const fresh: NodeBadge = { count: g.messages.length, severity: g.errors ? 'error' : 'warning', title: g.messages.join('\n') };
+    const old = last?.badges.get(id);
+    badges.set(id, old && old.count === fresh.count && old.severity === fresh.severity && old.title === fresh.title ? old : fresh);
+  }
+  byDoc.set(doc, badges);
+  lastByRegistry.set(registry, { doc, badges });
+  return badges;
+}
+
+/** The badges of `doc` if known without validating again (same problems as the last document), else undefined. */
+export function knownBadges(registry: Registry, doc: FlowDocument): BadgeMap | undefined {
+  const cached = byDoc.get(doc);
+  if (cached) return cached;
+  const last = lastByRegistry.get(registry);
+  return last && sameExceptLayout(last.doc, doc) ? nodeBadges(registry, doc) : undefined;
+}
+
+/** "in 12 · out 10 · dropped 2 · errors 0" */
+export function formatCounts(c: { in: number; out: number; dropped: number; errors: number }): string {
+  return `in ${c.in} · out ${c.out} · dropped ${c.dropped} · errors ${c.errors}`;
+}
