@@ -11,7 +11,7 @@ export interface DesignerLauncher {
     host: string;
     port: number;
     env: Record<string, string | undefined>;
-  }): Promise<{ url: string; token?: string; tokenCreated?: boolean; tokenFile?: string; close(): Promise<void> }>;
+  }): Promise<{ url: string; token?: string; tokenCreated?: boolean; tokenFile?: string; schemaRegistryUrl?: string; schemaRegistryError?: string; close(): Promise<void> }>;
 }
 
 export interface DesignerCommandOptions {
@@ -38,6 +38,8 @@ export async function designerCommand(options: DesignerCommandOptions, registry:
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   const server = await createDesignerServer({ flowsDir: options.flows, registry, host: options.host, port: options.port, env });
   io.stderr(`sluice designer: serving ${options.flows} at ${server.url}\n`);
+  if (server.schemaRegistryUrl) io.stderr(`sluice designer: schema registry (Confluent API) at ${server.schemaRegistryUrl}\n`);
+  if (server.schemaRegistryError) io.stderr(`sluice designer: no embedded schema registry: ${server.schemaRegistryError}\n`);
   if (server.token !== undefined) {
     if (server.tokenCreated) {
       io.stderr(`sluice designer: API token (shown once, stored in ${server.tokenFile}): ${server.token}\n`);

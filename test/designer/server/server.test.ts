@@ -172,7 +172,8 @@ describe('flows API', () => {
     }
     expect(existsSync(outside)).toBe(false);
     expect(await readFile(secret, 'utf8')).toBe('{"format":1,"id":"secret","nodes":{}}');
-    expect(readdirSync(tmp.root).sort()).toEqual(['flows', 'secret.flow.json']);
+    // .sluice holds the designer's own state (token, schema registry); nothing else may appear.
+    expect(readdirSync(tmp.root).filter((n) => n !== '.sluice').sort()).toEqual(['flows', 'secret.flow.json']);
   });
 
   it('answers each single-segment traversal attempt with 400', async () => {
@@ -368,5 +369,50 @@ describe('sluice designer', () => {
     expect(await main(['designer', '--help'], { io })).toBe(0);
     expect(out).toMatch(/Usage: sluice designer/);
     expect(await main(['designer', '--port', 'abc'], { io, registry: async () => registry })).toBe(2);
+  });
+});
+
+describe('embedded schema registry', () => {
+  const schema = JSON.stringify({ type: 'record', name: 'Order', fields: [{ name: 'id', type: 'string' }] });
+
+  it('serves the Confluent API under /registry, stored beside the flows folder, surviving a restart', async () => {
+    await open();
+    expect(server.schemaRegistryUrl).toBe(`${base}/registry`);
+    const reg = await raw(base, 'POST', '/registry/subjects/orders-value/versions', { body: { schema } });
+    expect(reg.status).toBe(200);
+    expect(reg.json).toEqual({ id: 1 });
+    expect(existsSync(join(tmp.root, '.sluice', 'registry'))).toBe(true);
+    await server.close();
+    await open();
+    const latest = await raw(base, 'GET', '/registry/subjects/orders-value/versions/latest');
+    expect(latest.json).toMatchObject({ subject: 'orders-value', version: 1, id: 1 });
+    expect((await raw(base, 'GET', '/registry/subjects/nope/versions/latest')).json).toMatchObject({ error_code: 40401 });
+  });
+
+  it('is guarded like the API: token, Host and Origin', async () => {
+    await open({ token: 'x' });
+    expect((await raw(base, 'GET', '/registry/subjects')).status).toBe(401);
+    expect((await raw(base, 'GET', '/registry/subjects', { headers: { authorization: 'Bearer x' } })).status).toBe(200);
+    expect((await raw(base, 'POST', '/registry/subjects/s/versions', { body: { schema }, headers: { authorization: 'Bearer x', origin: 'http://evil.example' } })).status).toBe(403);
+  });
+
+  it('can be turned off', async () => {
+    await open({ schemaRegistry: false });
+    expect(server.schemaRegistryUrl).toBeUndefined();
+    expect((await raw(base, 'GET', '/registry/subjects')).status).toBe(404);
+  });
+});
+
+describe('embedded schema registry, folder in use', () => {
+  it('starts the designer without a registry and says why', async () => {
+    const first = await createDesignerServer({ flowsDir: tmp.flowsDir, registry, staticDir: join(tmp.root, 'no-dist') });
+    try {
+      await open();
+      expect(server.schemaRegistryUrl).toBeUndefined();
+      expect(server.schemaRegistryError).toMatch(/in use by process/);
+      expect((await raw(base, 'GET', '/api/flows')).status).toBe(200);
+    } finally {
+      await first.close();
+    }
   });
 });
