@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Registry } from '../../shared/node-kit/registry';
 import { parseEnvFile } from '../engine/env-file';
 import type { CliIO } from './io';
+import { untilSignal } from './until-signal';
 
 /** What the command needs of the designer server (designer/server satisfies it). */
 export interface DesignerLauncher {
@@ -47,18 +48,7 @@ export async function designerCommand(options: DesignerCommandOptions, registry:
       io.stderr(`sluice designer: API calls need the token stored in ${server.tokenFile}\n`);
     }
   }
-  const until =
-    options.until ??
-    new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
-  await until;
+  await (options.until ?? untilSignal());
   io.stderr('sluice designer: stopping\n');
   await server.close();
   return 0;

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createRegistryServer, defaultDataDir, openRegistryStore } from '../registry/index';
 import { COMMAND_HELP } from './help';
 import type { CliIO } from './io';
+import { untilSignal } from './until-signal';
 
 export interface RegistryCommandOptions {
   /** Resolves when the server should stop; SIGINT/SIGTERM by default. */
@@ -43,18 +44,7 @@ export async function registryCommand(args: readonly string[], io: CliIO, option
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
     io.stderr(`sluice registry: warning: listening on ${host} without authentication; anyone who can reach it can change schemas\n`);
   }
-  const until =
-    options.until ??
-    new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        resolve();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
-  await until;
+  await (options.until ?? untilSignal());
   io.stderr('sluice registry: stopping\n');
   await server.close();
   return 0;
