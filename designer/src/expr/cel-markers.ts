@@ -1,4 +1,5 @@
 import type { ExprIssue } from '../../../shared/expr/cel';
+import { lineColumn } from '../../../shared/expr/messages';
 
 /** A squiggle in the editor: 1-based lines and columns, end exclusive, as Monaco's markers count. */
 export interface CelMarker {
@@ -34,19 +35,8 @@ export function celMarkers(source: string, issues: readonly ExprIssue[]): CelMar
   });
 }
 
-/** 1-based line and column of a 0-based offset (columns in UTF-16 units, as Monaco counts). */
-export function position(source: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  const end = Math.max(0, Math.min(offset, source.length));
-  for (let i = 0; i < end; i++) {
-    if (source.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: end - lineStart + 1 };
-}
+/** 1-based line and column of a 0-based offset (UTF-16 columns, as Monaco counts): the validator's own. */
+export const position = lineColumn;
 
 /** 0-based offset of a 1-based line and column, clamped to the text. */
 export function offsetOf(source: string, line: number, column: number): number {
