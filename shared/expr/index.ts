@@ -3,3 +3,5 @@ export type { ExprIssue } from './cel';
 export type { ProblemCode } from './messages';
 export { availableFields, celTypeOf, celTypeToAvro, isCelIdentifier } from './schema-types';
 export type { AvailableField } from './schema-types';
+export { expressionReads } from './reads';
+export type { ExpressionReads, ReadPath } from './reads';

@@ -7,8 +7,8 @@ import type { FlowDocument } from './document';
  * diffable and merges stay sane.
  */
 
-const FLOW_KEYS = ['format', 'id', 'name', 'description', 'errors', 'resources', 'nodes', 'edges', 'layout'];
-const NODE_KEYS = ['type', 'version', 'label', 'description', 'config', 'errors'];
+const FLOW_KEYS = ['format', 'id', 'name', 'description', 'zone', 'errors', 'resources', 'nodes', 'edges', 'classification', 'layout'];
+const NODE_KEYS = ['type', 'version', 'label', 'description', 'zone', 'config', 'errors'];
 const RESOURCE_KEYS = ['type', 'version', 'label', 'config'];
 const ERRORS_KEYS = ['retry', 'deadLetter'];
 const RETRY_KEYS = ['attempts', 'backoff', 'maxBackoff'];
@@ -33,6 +33,7 @@ export function canonicalFlow(doc: FlowDocument, options: SerializeOptions = {})
     id: doc.id,
     name: doc.name,
     description: doc.description,
+    zone: doc.zone,
     errors: doc.errors && errorsObject(doc.errors),
     resources: nonEmptyMap(doc.resources, (r) =>
       ordered(
@@ -51,6 +52,7 @@ export function canonicalFlow(doc: FlowDocument, options: SerializeOptions = {})
       ),
     ),
     edges: doc.edges && doc.edges.length > 0 ? sortEdges(doc.edges).map((e) => ({ from: e.from, to: e.to })) : undefined,
+    classification: classificationObject(doc.classification),
     layout: layoutObject(doc.layout),
   };
   return ordered(out, FLOW_KEYS);
@@ -66,6 +68,21 @@ function compare(a: string, b: string): number {
 
 function errorsObject(e: NonNullable<FlowDocument['errors']>): Record<string, unknown> | undefined {
   const out = ordered({ ...e, retry: e.retry && ordered({ ...e.retry }, RETRY_KEYS) }, ERRORS_KEYS);
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Node ids and field paths sorted; each tag list sorted and without repeats (tags are a set). */
+function classificationObject(c: FlowDocument['classification']): Record<string, unknown> | undefined {
+  if (!c) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const id of Object.keys(c).sort()) {
+    const fields = c[id] ?? {};
+    const paths = Object.keys(fields).sort();
+    if (paths.length === 0) continue;
+    const entry: Record<string, string[]> = {};
+    for (const p of paths) entry[p] = [...new Set(fields[p])].sort();
+    out[id] = entry;
+  }
   return Object.keys(out).length ? out : undefined;
 }
 

@@ -10,6 +10,21 @@ const slug = z.string().regex(SLUG_PATTERN, 'must be a slug: lower-case letters,
 export const ENDPOINT_PATTERN = /^([a-z][a-z0-9-]{0,62}):([a-z][a-z0-9-]{0,62})$/;
 const endpoint = z.string().regex(ENDPOINT_PATTERN, 'must be "node-id:port"');
 
+/** A zone (jurisdiction) label, as connections declare it: `eu`, `us`, `ch-finma`. */
+export const ZONE_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
+const zone = z.string().regex(ZONE_PATTERN, 'a zone is a short label without spaces such as eu, us or ch-finma');
+
+/** A field tag such as `PII`: a letter, then letters, digits, `_` or `-`. */
+export const TAG_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+const tag = z.string().regex(TAG_PATTERN, 'a tag is a name such as PII or PCI: a letter, then letters, digits, "_" or "-"');
+
+/**
+ * Tags for fields of nodes' output records, by node id then field path (`customer.email`,
+ * `items[*].card`): `{"orders": {"customer.email": ["PII"]}}`. Adds to the tags the record
+ * schema carries (`confluent:tags`); see docs/governance.md.
+ */
+export const Classification = z.record(slug, z.record(z.string().min(1), z.array(tag).min(1)));
+
 export const durationPattern = /^\d+(ms|s|m|h)$/;
 
 export const RetryPolicy = z.strictObject({
@@ -33,6 +48,7 @@ export const NodeInstance = z.strictObject({
   version: z.number().int().min(1),
   label: z.string().optional(),
   description: z.string().optional(),
+  zone: zone.optional().describe('Zone of a node without a connection (file, log, generator); the flow\'s zone when left out.'),
   config: z.record(z.string(), z.unknown()).optional(),
   errors: ErrorPolicy.optional(),
 });
@@ -66,10 +82,12 @@ export const FlowDocument = z.strictObject({
   id: slug,
   name: z.string().optional(),
   description: z.string().optional(),
+  zone: zone.optional().describe('Zone (jurisdiction) of the nodes that have no connection of their own.'),
   errors: ErrorPolicy.optional(),
   resources: z.record(slug, ResourceInstance).optional(),
   nodes: z.record(slug, NodeInstance),
   edges: z.array(Edge).optional(),
+  classification: Classification.optional().describe('Tags for fields of node outputs: node id → field path → tags.'),
   layout: Layout.optional(),
 });
 
@@ -79,6 +97,7 @@ export type ResourceInstance = z.infer<typeof ResourceInstance>;
 export type Edge = z.infer<typeof Edge>;
 export type ErrorPolicy = z.infer<typeof ErrorPolicy>;
 export type Layout = z.infer<typeof Layout>;
+export type Classification = z.infer<typeof Classification>;
 
 export interface Endpoint {
   node: string;

@@ -1,3 +1,4 @@
+import { expandSchema, normalizeSchema } from './named';
 import { capitalise, cloneSchema, isRecord, nonNull, safeName, type AvroField, type AvroRecord, type AvroType } from './record-schema';
 
 /**
@@ -5,6 +6,10 @@ import { capitalise, cloneSchema, isRecord, nonNull, safeName, type AvroField, t
  * node's output schema looks like after it set, moved or dropped fields. Works on a copy made by
  * `editable`; the input schema is never modified. Paths here are parsed (`parsePath`) and have no
  * `[*]` steps.
+ *
+ * The copy is expanded (every place owns its named types, see named.ts), so changing
+ * `billing.street` leaves `shipping.street` of the same `Address` type alone; `finish` turns it
+ * back into a valid schema.
  */
 
 type Steps = readonly string[];
@@ -13,11 +18,18 @@ export interface EditableSchema {
   root: AvroRecord;
   /** Record, enum and fixed names already used, so new nested records get unique names. */
   names: Set<string>;
+  /** The schema the copy was made from. */
+  readonly original: AvroRecord;
 }
 
 export function editable(schema: AvroRecord): EditableSchema {
-  const root = cloneSchema(schema);
-  return { root, names: schemaNames(root) };
+  const root = expandSchema(cloneSchema(schema));
+  return { root, names: schemaNames(root), original: schema };
+}
+
+/** The edited schema as a valid Avro schema (named types defined once, changed copies renamed). */
+export function finish(s: EditableSchema): AvroRecord {
+  return normalizeSchema(s.root, s.original);
 }
 
 /** The record, enum and fixed names a schema defines. */
@@ -105,7 +117,7 @@ function putInRecord(s: EditableSchema, record: AvroRecord, steps: Steps, i: num
   const existing = record.fields[at];
   let next: AvroField;
   if (i === steps.length - 1) {
-    next = { name, ...field, type: referenceKnown(field.type, s.names) };
+    next = { name, ...field, type: cloneSchema(field.type) };
   } else if (existing) {
     const inner = putInType(s, existing.type, steps, i + 1, field);
     if (!inner) return undefined;
@@ -118,24 +130,4 @@ function putInRecord(s: EditableSchema, record: AvroRecord, steps: Steps, i: num
   if (at >= 0) fields[at] = next;
   else fields.push(next);
   return { ...record, fields };
-}
-
-/**
- * Avro defines a named type once and refers to it by name afterwards, so a copy of a record
- * that is already defined (e.g. a field set to another record-typed field) becomes a reference.
- * Names defined here for the first time are added to `names`.
- */
-function referenceKnown(t: AvroType, names: Set<string>): AvroType {
-  if (Array.isArray(t)) return t.map((b) => referenceKnown(b, names));
-  if (typeof t !== 'object' || t === null) return t;
-  const o = t as { type?: unknown; name?: unknown; items?: AvroType; values?: AvroType; fields?: AvroField[] };
-  if ((o.type === 'record' || o.type === 'enum' || o.type === 'fixed') && typeof o.name === 'string') {
-    if (names.has(o.name)) return o.name as unknown as AvroType;
-    names.add(o.name);
-    if (o.fields) return { ...(t as AvroRecord), fields: o.fields.map((f) => ({ ...f, type: referenceKnown(f.type, names) })) };
-    return t;
-  }
-  if (o.type === 'array' && o.items) return { ...(t as object), items: referenceKnown(o.items, names) } as AvroType;
-  if (o.type === 'map' && o.values) return { ...(t as object), values: referenceKnown(o.values, names) } as AvroType;
-  return t;
 }

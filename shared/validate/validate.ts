@@ -12,6 +12,8 @@ import {
   type Endpoint,
 } from '../flow/document';
 import { FlowFormatError, migrateFlow } from '../flow/migrate';
+import { checkGovernance } from '../governance/leaks';
+import type { Policy } from '../governance/policy';
 import { configJsonSchema, outputPorts, type NodeDefinition, type ResourceDefinition } from '../node-kit/define';
 import { SECRET_REF_PATTERN, type ExprResultType } from '../node-kit/hints';
 import type { Registry } from '../node-kit/registry';
@@ -28,6 +30,12 @@ export interface ValidateOptions {
    * id is `<stem>`, so the id can be found from the file and the other way round.
    */
   fileName?: string;
+  /**
+   * The governance policy the leak proof checks against (see shared/governance/policy.ts);
+   * the default policy when absent: no tagged field may leave its zone unless dropped, masked,
+   * hashed or tokenized.
+   */
+  policy?: Policy;
 }
 
 /**
@@ -36,7 +44,9 @@ export interface ValidateOptions {
  * parsed JSON of any shape; never throws on bad input. Checks, in order: envelope format,
  * document shape, node and resource types, versions (older configs migrated first), configs,
  * lint rules, expressions (type-checked against the inferred input schema), resource and secret
- * references, edges, ports, cycles, reachability and dead-letter targets.
+ * references, edges, ports, cycles, reachability and dead-letter targets; then the
+ * classification map and governance: zones, and the proof that no tagged field reaches a sink in
+ * another zone unredacted (shared/governance/leaks.ts).
  */
 export function validateFlow(input: unknown, registry: Registry, options: ValidateOptions = {}): Diagnostic[] {
   return sortDiagnostics(new FlowValidator(registry).run(input, options));
@@ -113,6 +123,7 @@ class FlowValidator {
   private readonly nodes = new Map<string, Item>();
   private readonly resources = new Map<string, Item>();
   private edges: EdgeEntry[] = [];
+  private schemas: Map<string, NodeSchemas> | undefined;
   /** `node:<id>` / `resource:<id>` whose envelope is invalid: present in the graph, not checked. */
   private readonly broken = new Set<string>();
 
@@ -134,6 +145,8 @@ class FlowValidator {
     this.checkEdges();
     const deadLetters = this.checkDeadLetters();
     this.checkGraph(deadLetters);
+    this.checkClassification();
+    this.checkGovernance(options.policy);
     return this.out;
   }
 
@@ -316,7 +329,7 @@ class FlowValidator {
 
   /** Expressions, resource references and secrets, wherever the config schema puts them. */
   private checkHintedValues(): void {
-    const schemas = this.inferSchemas();
+    const schemas = (this.schemas = this.inferSchemas());
     for (const item of [...this.resources.values(), ...this.nodes.values()]) {
       if (!item.jsonSchema || !item.config) continue;
       const seen = new Set<string>();
@@ -348,8 +361,8 @@ class FlowValidator {
     }
   }
 
-  /** Schemas per edge, computed on the migrated document so old node versions get their new meaning. */
-  private inferSchemas(): Map<string, NodeSchemas> | undefined {
+  /** The document with node and resource configs migrated to their current versions. */
+  private migratedDoc(): FlowDocument {
     const nodes: FlowDocument['nodes'] = {};
     for (const [id, n] of Object.entries(this.doc.nodes)) {
       const item = this.nodes.get(id);
@@ -360,8 +373,13 @@ class FlowValidator {
       const item = this.resources.get(id);
       resources[id] = item?.def && item.config ? { ...r, version: item.def.version, config: item.config } : r;
     }
+    return { ...this.doc, nodes, resources };
+  }
+
+  /** Schemas per edge, computed on the migrated document so old node versions get their new meaning. */
+  private inferSchemas(): Map<string, NodeSchemas> | undefined {
     try {
-      return inferFlowSchemas({ ...this.doc, nodes, resources }, this.registry);
+      return inferFlowSchemas(this.migratedDoc(), this.registry);
     } catch {
       // Schema derivation is best effort here: expressions then check with dynamic types.
       return undefined;
@@ -401,6 +419,59 @@ class FlowValidator {
         ...where,
         message: `resource "${ref}" is a ${resource.type}, but this field needs a ${wanted}`,
       });
+    }
+  }
+
+  /** Every entry of the classification map must name a node with known output records and fields of them. */
+  private checkClassification(): void {
+    const map = this.doc.classification;
+    if (!map) return;
+    const ids = Object.keys(this.doc.nodes);
+    for (const id of Object.keys(map).sort()) {
+      const base = ['classification', id];
+      const item = this.nodes.get(id);
+      if (!this.doc.nodes[id]) {
+        this.add({ severity: 'error', code: 'classification-unknown-node', path: pointer(base), message: `node "${id}" does not exist${didYouMean(id, ids)}` });
+        continue;
+      }
+      const def = item?.def as NodeDefinition | undefined;
+      if (!def || item?.parsed === undefined) continue;
+      if (def.category === 'sink') {
+        this.add({ severity: 'error', code: 'classification-unknown-node', path: pointer(base), message: `${this.describeNode(id)} is a sink: it has no output records whose fields could be tagged` });
+        continue;
+      }
+      const schemas = this.schemas?.get(id);
+      if (!schemas || Object.values(schemas.outputs).every((s) => s === undefined)) {
+        const source = def.category === 'source';
+        this.add({
+          severity: 'error',
+          code: 'classification-unknown-schema',
+          path: pointer(base),
+          message: `the records of ${this.describeNode(id)} have no known schema, so their fields cannot be tagged${source ? '; give the node a record schema' : ''}`,
+        });
+        continue;
+      }
+      for (const p of schemas.classification ?? []) {
+        this.add({ severity: 'error', code: 'classification-unknown-field', path: pointer([...base, p.field]), message: p.message });
+      }
+    }
+  }
+
+  /**
+   * Zones and the leak proof, on the migrated document with only the edges that can carry
+   * records. Nodes that already have errors are passed as broken: a schema lost there is
+   * explained by those errors.
+   */
+  private checkGovernance(policy: Policy | undefined): void {
+    const broken = new Set<string>();
+    for (const d of this.out) if (d.severity === 'error' && d.nodeId) broken.add(d.nodeId);
+    for (const [id, item] of this.nodes) if (!item.def || item.parsed === undefined) broken.add(id);
+    const doc = this.migratedDoc();
+    const edges = this.edges.map((e) => ({ from: `${e.from.node}:${e.from.port}`, to: `${e.to.node}:${e.to.port}` }));
+    try {
+      for (const d of checkGovernance({ ...doc, edges }, this.registry, { policy, broken })) this.add(d);
+    } catch (err) {
+      this.add({ severity: 'error', code: 'governance-failed', path: '', message: `the governance check failed: ${(err as Error).message}` });
     }
   }
 

@@ -14,10 +14,11 @@ import {
   type LintIssue,
   type PathSteps,
 } from '../../node-kit';
-import type { AvroType, RecordSchema } from '../../schema/record-schema';
-import { editable, putField, removeField } from '../../schema/schema-paths';
+import type { AvroRecord, AvroType, RecordSchema } from '../../schema/record-schema';
+import { editable, finish, putField, removeField } from '../../schema/schema-paths';
+import { ownTags, tagsAt, TAGS, unionTags } from '../../schema/tags';
 import { toJsonValue } from './lib/json';
-import { celTypeToAvro, expressionType } from '../../expr';
+import { celTypeToAvro, expressionReads, expressionType } from '../../expr';
 
 const fieldPath = (title: string, description: string) => hint.field(z.string(), { title, description });
 
@@ -135,6 +136,19 @@ function lint(c: Config): LintIssue[] {
   return issues;
 }
 
+/**
+ * The tags of a computed value: the union of the tags of every field the expression reads. A
+ * value that is just a copy of a field (`customer`) carries the tags of that field and of the
+ * fields around it, and the copied type keeps the tags inside it. Undefined when the expression
+ * cannot be read.
+ */
+function computedTags(source: string, schema: AvroRecord): string[] | undefined {
+  const r = expressionReads(source, schema);
+  if (!r) return undefined;
+  if (r.identity) return tagsAt(schema, r.identity, false);
+  return unionTags(...r.reads.map((p) => tagsAt(schema, p)), ...r.sizes.map((p) => tagsAt(schema, p, false)));
+}
+
 /** The Avro type a set expression produces against the incoming schema; undefined when unknown. */
 function computedType(source: string, schema: RecordSchema): AvroType | undefined {
   const type = expressionType(source, schema);
@@ -173,6 +187,11 @@ The schema of the records leaving the node follows the same steps, so fields you
 used by the nodes after it, and fields you remove no longer appear in their field pickers.
 When the type of a computed value cannot be worked out before the flow runs, the outgoing
 schema is reported as unknown rather than guessed.
+
+**Tags** (such as \`PII\`, see docs/governance.md) follow the data: a computed field carries
+the tags of every field its expression reads (\`emailDomain\` computed from
+\`customer.email\` is PII), a field that copies a record keeps the tags inside it, and a
+renamed field keeps its tags and those of the record it was moved out of.
 `.trim(),
   ports: {
     inputs: [{ name: 'in' }],
@@ -187,17 +206,21 @@ schema is reported as unknown rather than guessed.
     const s = editable(input);
     for (const e of p.set) {
       const type = computedType(e.value, input);
-      if (type === undefined) return { out: undefined };
-      putField(s, e.steps, { type });
+      const tags = computedTags(e.value, input);
+      if (type === undefined || tags === undefined) return { out: undefined };
+      putField(s, e.steps, tags.length ? { type, [TAGS]: tags } : { type });
     }
     for (const e of p.rename) {
+      // A field moved out of a tagged record keeps that record's tags.
+      const inherited = tagsAt(s.root, e.from.slice(0, -1), false);
       const field = removeField(s, e.from);
       if (!field) continue;
       const { name: _old, ...rest } = field;
-      putField(s, e.to, rest);
+      const tags = unionTags(ownTags(rest), inherited);
+      putField(s, e.to, tags.length ? { ...rest, [TAGS]: tags } : rest);
     }
     for (const e of p.remove) removeField(s, e.steps);
-    return { out: s.root };
+    return { out: finish(s) };
   },
   create(c, ctx) {
     const issues: LintIssue[] = [];

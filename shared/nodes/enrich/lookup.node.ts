@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineNode, hint, isJsonObject, setPath, withValue, type LintIssue } from '../../node-kit';
 import type { AvroType } from '../../schema/record-schema';
-import { editable, putField, schemaNames, uniqueName } from '../../schema/schema-paths';
+import { editable, finish, putField, schemaNames, uniqueName } from '../../schema/schema-paths';
 import { ReferenceTableConfig } from '../resources/reference-table.resource';
 import { fieldSteps } from './lib/fields';
 import { keyText, loadTable, tableConfig, tableRowSchema } from './lib/reference-table';
@@ -96,7 +96,7 @@ for that record, handled by the node's error policy.
       // A field on the way is not a record: every matched record will fail there.
       return { out: undefined, ...miss };
     }
-    return { out: out.root, ...miss };
+    return { out: finish(out), ...miss };
   },
   async create(config, ctx) {
     const into = fieldSteps(config.into);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { durationPattern, parseDuration } from '../../flow/document';
 import { defineNode, hint, isJsonObject, setPath, withValue, type LintIssue } from '../../node-kit';
 import type { AvroRecord, AvroType } from '../../schema/record-schema';
-import { editable, putField } from '../../schema/schema-paths';
+import { editable, finish, putField } from '../../schema/schema-paths';
 import { parseRecordSchema } from '../core/lib/avro';
 import { topicProblem } from '../kafka/lib/topics';
 import { decodePayload, payloadFormatField } from '../lib/broker-payload';
@@ -117,7 +117,7 @@ fields the added row has.
     } catch {
       return { out: undefined, ...miss };
     }
-    return { out: out.root, ...miss };
+    return { out: finish(out), ...miss };
   },
   async create(c, ctx) {
     const errors = lint(c).filter((i) => i.severity !== 'warning');

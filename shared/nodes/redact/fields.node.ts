@@ -1,19 +1,14 @@
 import { z } from 'zod';
-import { defineNode, hint, isJsonObject, withValue, type LintIssue } from '../../node-kit';
+import { defineNode, hint, isJsonObject, withValue, type LintIssue, type Message } from '../../node-kit';
+import { messageSchema } from '../../schema/message-schema';
 import { parsePath, type AvroRecord } from '../../schema/record-schema';
-import { compileRedaction } from './lib/compiled';
-import {
-  allowTree,
-  projectAllowed,
-  projectSchema,
-  updateSchemaAt,
-  type AllowTree,
-  type LeafOp,
-} from './lib/paths';
+import { TAG_NAME_PATTERN } from '../../schema/tags';
+import { compileRedaction, type Redactor } from './lib/compiled';
+import { allowTree, projectAllowed, type AllowTree, type LeafOp } from './lib/paths';
+import { byTagRules, redactedSchema, unionRules, type Action, type TagRule } from './lib/plan';
 import { mask, redactionText, tokenize } from './lib/redactions';
 
-const ACTIONS = ['drop', 'mask', 'hash', 'tokenize'] as const;
-type Action = (typeof ACTIONS)[number];
+const ACTIONS = ['drop', 'mask', 'hash', 'tokenize'] as const satisfies readonly Action[];
 
 const Rule = z
   .strictObject({
@@ -35,6 +30,27 @@ const Rule = z
     }),
   })
   .meta({ title: 'Rule', description: 'One field and what to do with it.' });
+
+const ByTag = z
+  .strictObject({
+    tag: z.string().regex(TAG_NAME_PATTERN, 'a tag is a name such as PII or PCI: a letter, then letters, digits, "_" or "-"').meta({
+      title: 'Tag',
+      description: 'Every field carrying this tag is redacted, e.g. `PII`. Tags come from the record schema (`confluent:tags`) or the flow\u2019s classification map.',
+    }),
+    action: z.enum(ACTIONS).meta({
+      title: 'Action',
+      description: 'What to do with each tagged field: `drop`, `mask`, `hash` or `tokenize`, as for rules.',
+    }),
+    keepLast: z.number().int().min(0).default(4).meta({
+      title: 'Characters left visible',
+      description: 'For `mask`: how many characters at the end stay readable.',
+    }),
+    maskChar: z.string().length(1).default('*').meta({
+      title: 'Mask character',
+      description: 'For `mask`: the character written over hidden characters.',
+    }),
+  })
+  .meta({ title: 'By tag', description: 'A tag and what to do with every field that carries it.' });
 
 function needsKey(action: Action): boolean {
   return action === 'hash' || action === 'tokenize';
@@ -97,10 +113,30 @@ choice when a source's contents may grow. Naming a record (\`customer\`) keeps i
 field inside it (\`customer.id\`) keeps only that field. Rules, if any, are applied afterwards to
 what is left, so you can keep \`customer\` but still mask \`customer.phone\`.
 
+**By tag** redacts fields by what they hold instead of by name: the entry \`{tag: "PII",
+action: "hash"}\` hashes every field tagged \`PII\`, at any depth (inside lists and maps too),
+unless it is already masked, hashed or tokenized. Tags come from the record schema (the Avro
+field property \`confluent:tags\`) and from the flow's classification map; see
+docs/governance.md. By-tag entries apply after the allowed fields and the rules, to tagged
+fields no rule names; a field carrying several listed tags gets the first matching entry, and
+the fields inside a redacted field need nothing more. Because the entries follow the schema, a
+PII field added to the source schema later is covered without editing the flow:
+
+- the node redacts the fields tagged in the schema known when the flow starts (the schema on
+  its input edge);
+- a decoder that knows each record's own schema (such as the Avro writer schema from a schema
+  registry) passes it in the message meta as \`valueSchema\`; the node then also redacts the
+  fields that schema tags (per schema, computed once);
+- when neither is known, a record cannot be checked for tagged fields and fails (it goes to
+  the error policy, e.g. the dead letters) rather than pass unredacted.
+
 **Schema.** Downstream, dropped fields are gone, masked/hashed/tokenized fields are text (still
-optional when they were optional), and in allow mode only the allowed fields remain. Record
-values must be JSON objects: anything else fails and goes to the error policy, so nothing the
-redactor cannot read passes unredacted.
+optional when they were optional), and in allow mode only the allowed fields remain. A tag on a
+field that was masked, hashed or tokenized becomes a marker of how: \`PII\` becomes
+\`PII:masked\`, \`PII:hashed\` or \`PII:tokenized\` (tags inside a disguised record move to the
+field), so the governance check can tell data in clear from disguised data. Record values must
+be JSON objects: anything else fails and goes to the error policy, so nothing the redactor
+cannot read passes unredacted.
 `.trim(),
   ports: {
     inputs: [{ name: 'in' }],
@@ -122,6 +158,10 @@ redactor cannot read passes unredacted.
         title: 'Allowed fields',
         description: 'In `allow` mode, the only fields that pass; every other field is removed.',
       }),
+    byTag: z.array(ByTag).default([]).meta({
+      title: 'By tag',
+      description: 'Redact every field carrying a tag, e.g. hash every `PII` field; applied after the rules.',
+    }),
     key: hint.secretRef(z.string().min(1).optional(), {
       title: 'Key',
       description: 'Secret key for `hash` and `tokenize`, as a `${secret:NAME}` reference.',
@@ -129,8 +169,8 @@ redactor cannot read passes unredacted.
   }),
   lint(config) {
     const issues: LintIssue[] = [];
-    if (config.mode === 'listed' && config.rules.length === 0) {
-      issues.push({ path: '/rules', message: 'add at least one rule, or switch to allow mode' });
+    if (config.mode === 'listed' && config.rules.length === 0 && config.byTag.length === 0) {
+      issues.push({ path: '/rules', message: 'add at least one rule or by-tag entry, or switch to allow mode' });
     }
     if (config.mode === 'allow' && config.allow.length === 0) {
       issues.push({ path: '/allow', message: 'allow mode with no allowed fields would remove every field' });
@@ -146,7 +186,12 @@ redactor cannot read passes unredacted.
       const issue = pathIssue(path, `/allow/${i}`);
       if (issue) issues.push(issue);
     });
-    const keyed = config.rules.find((r) => needsKey(r.action));
+    config.byTag.forEach((entry, i) => {
+      if (config.byTag.findIndex((e) => e.tag === entry.tag) < i) {
+        issues.push({ path: `/byTag/${i}/tag`, message: `tag ${entry.tag} is already listed above; only the first entry for a tag applies`, severity: 'warning' });
+      }
+    });
+    const keyed = [...config.rules, ...config.byTag].find((r) => needsKey(r.action));
     if (keyed && !config.key) {
       issues.push({ path: '/key', message: `${keyed.action} needs a key: set it to a \${secret:NAME} reference` });
     }
@@ -155,12 +200,7 @@ redactor cannot read passes unredacted.
   schema(inputs, config) {
     const input = inputs.in;
     if (!input) return { out: undefined };
-    let schema: AvroRecord = input;
-    if (config.mode === 'allow') schema = projectSchema(schema, allowTree(config.allow));
-    for (const rule of config.rules) {
-      schema = updateSchemaAt(schema, parsePath(rule.path), rule.action === 'drop' ? 'drop' : 'string');
-    }
-    return { out: schema };
+    return { out: redactedSchema(input, config) };
   },
   create(config, ctx) {
     const key = config.key;
@@ -168,7 +208,10 @@ redactor cannot read passes unredacted.
       if (needsKey(rule.action) && !key) throw new Error(`redact.fields: ${rule.action} of "${rule.path}" needs a key`);
       return { path: parsePath(rule.path), op: leafOp(rule) };
     });
-    function leafOp(rule: z.output<typeof Rule>): LeafOp {
+    for (const entry of config.byTag) {
+      if (needsKey(entry.action) && !key) throw new Error(`redact.fields: ${entry.action} of ${entry.tag} fields needs a key`);
+    }
+    function leafOp(rule: { action: Action; keepLast: number; maskChar: string }): LeafOp {
       switch (rule.action) {
         case 'drop':
           return { kind: 'drop' };
@@ -180,7 +223,28 @@ redactor cannot read passes unredacted.
           return { kind: 'replace', replace: (v) => tokenize(ctx.crypto, key as string, redactionText(v)) };
       }
     }
-    const redact = compileRedaction(steps);
+    type Entry = z.output<typeof ByTag>;
+    const compile = (tagged: readonly TagRule<Entry>[]): Redactor =>
+      compileRedaction([...steps, ...tagged.map((r) => ({ path: r.steps, op: leafOp(r.entry) }))]);
+    // By-tag entries: the fields tagged in the schema known at compile time, plus (per schema
+    // object, cached) those tagged in each record's own schema when its decoder passes one.
+    const compiled = byTagRules(ctx.inputSchema, config);
+    const base = compile(compiled);
+    const perSchema = new WeakMap<AvroRecord, Redactor>();
+    const byTag = config.byTag.length > 0;
+    const redactorFor = (msg: Message): Redactor => {
+      if (!byTag) return base;
+      const own = messageSchema(msg);
+      if (own) {
+        let r = perSchema.get(own);
+        if (!r) perSchema.set(own, (r = compile(unionRules(compiled, byTagRules(own, config)))));
+        return r;
+      }
+      if (ctx.inputSchema) return base;
+      throw new Error(
+        `redact.fields: the schema of this record is unknown, so the fields tagged ${config.byTag.map((e) => e.tag).join(', ')} cannot be found; give the source a record schema`,
+      );
+    };
     const allowed: AllowTree | undefined = config.mode === 'allow' ? allowTree(config.allow) : undefined;
     return {
       role: 'processor',
@@ -188,7 +252,7 @@ redactor cannot read passes unredacted.
         if (!isJsonObject(msg.value)) {
           throw new Error(`redact.fields expects a record (a JSON object), got ${msg.value === null ? 'null' : Array.isArray(msg.value) ? 'a list' : typeof msg.value}`);
         }
-        const value = redact(allowed ? projectAllowed(msg.value, allowed) : msg.value);
+        const value = redactorFor(msg)(allowed ? projectAllowed(msg.value, allowed) : msg.value);
         emit('out', value === msg.value ? msg : withValue(msg, value));
       },
     };
@@ -199,6 +263,7 @@ redactor cannot read passes unredacted.
       config: {
         mode: 'listed',
         allow: [],
+        byTag: [],
         rules: [
           { path: 'customer.email', action: 'drop', keepLast: 4, maskChar: '*' },
           { path: 'items[*].card', action: 'mask', keepLast: 4, maskChar: '*' },
@@ -210,7 +275,7 @@ redactor cannot read passes unredacted.
     {
       title: 'Let only listed fields through',
       description: 'Unknown and newly added fields never pass.',
-      config: { mode: 'allow', allow: ['id', 'total', 'customer.country'], rules: [] },
+      config: { mode: 'allow', allow: ['id', 'total', 'customer.country'], rules: [], byTag: [] },
       input: [{ id: 'o-2', total: 99.5, note: 'call me on +49 30 1234', customer: { name: 'Ada', country: 'DE' } }],
       output: { out: [{ id: 'o-2', total: 99.5, customer: { country: 'DE' } }] },
     },
@@ -220,10 +285,26 @@ redactor cannot read passes unredacted.
       config: {
         mode: 'listed',
         allow: [],
+        byTag: [],
         key: '${secret:REDACT_KEY}',
         rules: [
           { path: 'customer.id', action: 'tokenize', keepLast: 4, maskChar: '*' },
           { path: 'customer.email', action: 'hash', keepLast: 4, maskChar: '*' },
+        ],
+      },
+    },
+    {
+      title: 'Hash every personal field, whatever it is called',
+      description:
+        'Every field tagged PII in the record schema (or the flow\u2019s classification map) is hashed, including PII fields added to the source schema later; card numbers tagged PCI are dropped.',
+      config: {
+        mode: 'listed',
+        allow: [],
+        rules: [],
+        key: '${secret:REDACT_KEY}',
+        byTag: [
+          { tag: 'PII', action: 'hash', keepLast: 4, maskChar: '*' },
+          { tag: 'PCI', action: 'drop', keepLast: 4, maskChar: '*' },
         ],
       },
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AvroRecord } from '../../../shared/schema/record-schema';
-import { editable, putField, removeField, schemaNames, uniqueName } from '../../../shared/schema/schema-paths';
+import { editable, finish, putField, removeField, schemaNames, uniqueName } from '../../../shared/schema/schema-paths';
 
 const CARD: AvroRecord = { type: 'record', name: 'Card', fields: [{ name: 'last4', type: 'string' }] };
 const WIRE: AvroRecord = { type: 'record', name: 'Wire', fields: [{ name: 'iban', type: 'string' }] };
@@ -11,7 +11,7 @@ describe('schema paths (shared/schema/schema-paths)', () => {
     const s = editable(input);
     const row: AvroRecord = { type: 'record', name: 'Row', fields: [{ name: 'k', type: 'string' }] };
     putField(s, ['method', 'info'], { type: row });
-    const [nil, card, wire, text] = s.root.fields[0]!.type as [string, AvroRecord, AvroRecord, string];
+    const [nil, card, wire, text] = finish(s).fields[0]!.type as [string, AvroRecord, AvroRecord, string];
     expect([nil, text]).toEqual(['null', 'string']);
     expect(card.fields.at(-1)).toEqual({ name: 'info', type: row });
     expect(wire.fields.at(-1)).toEqual({ name: 'info', type: 'Row' });

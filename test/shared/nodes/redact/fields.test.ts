@@ -220,7 +220,7 @@ describe('redact.fields', () => {
   it('marks the key as a secret reference in the config schema', () => {
     const props = configJsonSchema(redact).properties as Record<string, Record<string, unknown>>;
     expect(props.key).toMatchObject({ 'x-widget': 'secret-ref', 'x-secret': true });
-    expect(configDefaults(redact)).toEqual({ mode: 'listed', rules: [], allow: [] });
+    expect(configDefaults(redact)).toEqual({ mode: 'listed', rules: [], allow: [], byTag: [] });
   });
 
   describe('schema', () => {
@@ -284,7 +284,7 @@ describe('redact.fields', () => {
                 type: 'record',
                 name: 'Customer',
                 fields: [
-                  { name: 'email', type: ['null', 'string'], default: null, 'confluent:tags': ['PII'] },
+                  { name: 'email', type: ['null', 'string'], default: null, 'confluent:tags': ['PII:hashed'] },
                   { name: 'age', type: 'string' },
                 ],
               },
@@ -305,7 +305,7 @@ describe('redact.fields', () => {
       expect(out.fields.map((f) => f.name)).toEqual(['id', 'customer', 'items']);
       expect(out.fields[1]?.type).toEqual([
         'null',
-        { type: 'record', name: 'Customer', fields: [{ name: 'email', type: ['null', 'string'], default: null, 'confluent:tags': ['PII'] }] },
+        { type: 'record', name: 'Customer', fields: [{ name: 'email', type: ['null', 'string'], default: null, 'confluent:tags': ['PII:masked'] }] },
       ]);
       expect(out.fields[2]?.type).toEqual({ type: 'array', items: { type: 'record', name: 'Item', fields: [{ name: 'sku', type: 'string' }] } });
     });
