@@ -61,10 +61,10 @@ export async function main(argv: readonly string[], options: CliOptions = {}): P
   try {
     switch (command) {
       case 'validate': {
-        const { values, positionals } = parseArgs({ args: [...rest], options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+        const { values, positionals } = parseArgs({ args: [...rest], options: { json: { type: 'boolean' }, policy: { type: 'string' } }, allowPositionals: true, strict: true });
         if (positionals.length === 0) return usageError(io, command, 'name at least one flow file');
         const { validateCommand } = await import('./cli/validate');
-        return await validateCommand(positionals, { json: values.json === true }, await registry(), io);
+        return await validateCommand(positionals, { json: values.json === true, policy: values.policy }, await registry(), io);
       }
       case 'catalog': {
         const { values, positionals } = parseArgs({ args: [...rest], options: { md: { type: 'string' } }, allowPositionals: true, strict: true });

@@ -10,6 +10,8 @@ import { migrateFlow } from '../../shared/flow/migrate';
 import { registryDefaults, type Registry } from '../../shared/node-kit/registry';
 import { hasErrors, validateFlow, validateFlowText, type Diagnostic } from '../../shared/validate';
 import { buildCatalog } from '../../runtime/cli/catalog';
+import { findPolicy, loadPolicy } from '../../runtime/cli/validate';
+import type { Policy } from '../../shared/governance/policy';
 import { createRegistryApp, defaultDataDir, EmbeddedRegistry, FolderStore, type RegistryStore } from '../../runtime/registry/index';
 import { AlreadyRunningError, RunManager } from './runs';
 import { etagOf, FlowStore, isFlowId, KeyedLock, normaliseEtag } from './store';
@@ -177,7 +179,22 @@ export async function createDesignerServer(options: DesignerServerOptions): Prom
     next();
   };
 
-  const diagnose = (id: string, text: string): Diagnostic[] => validateFlowText(text, registry, { fileName: `${id}.flow.json` });
+  // The governance policy of the flows folder (the nearest governance.policy.json), read per
+  // request so edits to it count at once; the app validates with the same one (GET /api/policy).
+  let policy: Policy | undefined;
+  const refreshPolicy = async () => {
+    const file = await findPolicy(flowsDir);
+    const loaded = file === undefined ? undefined : await loadPolicy(file);
+    policy = loaded?.policy;
+    return { file: file ?? null, policy: loaded?.policy ?? null, problems: loaded?.problems ?? [] };
+  };
+  api.use(async (_req, _res, next) => {
+    await refreshPolicy();
+    next();
+  });
+  api.get('/policy', async (_req, res) => send(res, 200, await refreshPolicy()));
+
+  const diagnose = (id: string, text: string): Diagnostic[] => validateFlowText(text, registry, { fileName: `${id}.flow.json`, policy });
   const problems = (diagnostics: Diagnostic[]) => ({
     errors: diagnostics.filter((d) => d.severity === 'error').length,
     warnings: diagnostics.filter((d) => d.severity === 'warning').length,
@@ -310,7 +327,7 @@ export async function createDesignerServer(options: DesignerServerOptions): Prom
     const body = req.body as { flow?: unknown } | undefined;
     if (body === undefined || typeof body !== 'object' || !('flow' in body)) throw new ApiError(400, 'send {"flow": {...}} with Content-Type: application/json');
     const id = (body.flow as { id?: unknown } | null)?.id;
-    send(res, 200, { diagnostics: validateFlow(body.flow, registry, isFlowId(id) ? { fileName: `${id}.flow.json` } : {}) });
+    send(res, 200, { diagnostics: validateFlow(body.flow, registry, isFlowId(id) ? { fileName: `${id}.flow.json`, policy } : { policy }) });
   });
 
   api.post('/flows/:id/run', idParam, async (req, res) => {

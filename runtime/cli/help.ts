@@ -26,20 +26,23 @@ Environment:
 `;
 
 export const COMMAND_HELP: Record<CommandName, string> = {
-  validate: `Usage: sluice validate <files...> [--json]
+  validate: `Usage: sluice validate <files...> [--json] [--policy <file>]
 
 Checks flow files without running them: document shape, node types and versions, configs,
 expressions (type-checked against the records that reach each node), resource and secret
-references, edges, ports, cycles and dead-letter targets. A directory stands for the
-*.flow.json files in it.
+references, edges, ports, cycles, dead-letter targets, zones and the leak proof (no tagged
+field reaches a sink in another zone unredacted; see docs/governance.md). A directory stands
+for the *.flow.json files in it.
 
 Prints one line per problem and nothing for a clean file:
   flows/orders.flow.json: big-orders /config/when: line 1, column 1: ...
   flows/orders.flow.json: read /config/password: warning: a secret is written inline; ...
 
 Options:
-  --json        Print all problems as one JSON array instead
-  -h, --help    Show this help
+  --json           Print all problems as one JSON array instead
+  --policy <file>  Governance policy (default: the nearest governance.policy.json in the
+                   flow's folder or above, else the built-in policy)
+  -h, --help       Show this help
 
 Exits 1 when any file has an error (warnings alone exit 0), 2 on wrong usage.
 ${ENVIRONMENT}`,

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { Registry } from '../../shared/node-kit/registry';
 import { formatDiagnostic, validateFlowText } from '../../shared/validate';
 import { firstLine, type CliIO } from './io';
+import { findPolicy, loadPolicy } from './validate';
+import { dirname } from 'node:path';
 
 /**
  * `sluice run`: validates, then runs one flow in this process. The first SIGTERM/SIGINT aborts
@@ -55,7 +57,11 @@ async function firstError(file: string, registry: Registry): Promise<string | un
   } catch {
     return undefined;
   }
-  const errors = validateFlowText(text, registry, { fileName: file }).filter((d) => d.severity === 'error');
+  // The same policy `sluice validate` would use, so a flow that leaks cannot be run either.
+  const policyFile = await findPolicy(dirname(file));
+  const policy = policyFile === undefined ? undefined : await loadPolicy(policyFile);
+  if (policy?.problems?.length) return `${policyFile}: ${policy.problems[0]?.message}`;
+  const errors = validateFlowText(text, registry, { fileName: file, policy: policy?.policy }).filter((d) => d.severity === 'error');
   const first = errors[0];
   if (!first) return undefined;
   const more = errors.length > 1 ? ` (${errors.length - 1} more: sluice validate ${file})` : '';

@@ -1,5 +1,6 @@
 import type { FlowDocument } from '../../../shared/flow/document';
 import type { Diagnostic } from '../../../shared/validate/diagnostic';
+import type { Policy } from '../../../shared/governance/policy';
 
 /**
  * The designer server's JSON API (designer/server/app.ts). Every call rejects with an
@@ -98,6 +99,10 @@ export const api = {
   /** Deletes the version `etag` names; 412 when it changed, 409 while it runs. */
   async deleteFlow(id: string, etag: string): Promise<void> {
     await call('DELETE', `/flows/${encodeURIComponent(id)}`, undefined, { 'If-Match': `"${etag}"` });
+  },
+  /** The flows folder's governance policy (null: the built-in default) and any problems with it. */
+  async getPolicy(): Promise<{ file: string | null; policy: Policy | null; problems: Array<{ message: string; path: string }> }> {
+    return (await call<{ file: string | null; policy: Policy | null; problems: Array<{ message: string; path: string }> }>('GET', '/policy')).data;
   },
   async validate(flow: unknown): Promise<Diagnostic[]> {
     const { data } = await call<{ diagnostics: Diagnostic[] }>('POST', '/validate', { flow });

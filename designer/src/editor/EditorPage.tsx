@@ -7,7 +7,7 @@ import { checkFlow } from '../flows/import-flow';
 import { LIST_HREF } from '../flows/routes';
 import { registry } from '../registry';
 import { emptyFlow } from '../store/doc-ops';
-import { createFlowStore } from '../store/flow-store';
+import { createFlowStore, setDiagnosticsPolicy } from '../store/flow-store';
 import { createRunStore } from '../store/run-store';
 import { EditorShell } from './EditorShell';
 import { withToken } from './ui/token';
@@ -30,7 +30,12 @@ export function EditorPage({ flowId }: { flowId: string }) {
 
   useEffect(() => {
     let live = true;
-    withToken(() => api.getFlow(flowId)).then(
+    // The folder's governance policy first, so the first diagnostics are the server's.
+    withToken(() => api.getPolicy())
+      .then((p) => setDiagnosticsPolicy(p.policy ?? undefined))
+      .catch(() => setDiagnosticsPolicy(undefined))
+      .then(() => withToken(() => api.getFlow(flowId)))
+      .then(
       (stored) => {
         if (!live) return;
         const checked = stored.flow === null ? undefined : checkFlow(stored.flow, registry);

@@ -5,6 +5,7 @@ import { serializeFlow } from '../../../shared/flow/canonical';
 import { registryDefaults, type Registry } from '../../../shared/node-kit/registry';
 import { validateFlow } from '../../../shared/validate/validate';
 import type { Diagnostic } from '../../../shared/validate/diagnostic';
+import type { Policy } from '../../../shared/governance/policy';
 import * as ops from './doc-ops';
 
 /**
@@ -237,8 +238,9 @@ export function createFlowStore(registry: Registry, initial: FlowDocument = ops.
 }
 
 const textCache = new WeakMap<FlowDocument, string>();
+let diagnosticsPolicy: Policy | undefined;
 const defaultsCache = new WeakMap<Registry, ReturnType<typeof registryDefaults>>();
-const diagCache = new WeakMap<FlowDocument, Diagnostic[]>();
+let diagCache = new WeakMap<FlowDocument, Diagnostic[]>();
 
 /** The file text the canonical writer would produce for `doc` (memoised per document object). */
 export function canonicalText(registry: Registry, doc: FlowDocument): string {
@@ -256,6 +258,17 @@ export function canonicalText(registry: Registry, doc: FlowDocument): string {
 }
 
 let lastDiagnosed: { registry: Registry; doc: FlowDocument; diags: Diagnostic[] } | undefined;
+
+/**
+ * The governance policy diagnostics are checked against: the flows folder's, as the server uses
+ * (GET /api/policy); the built-in default when undefined. Set before loading a flow.
+ */
+export function setDiagnosticsPolicy(policy: Policy | undefined): void {
+  if (policy === diagnosticsPolicy) return;
+  diagnosticsPolicy = policy;
+  diagCache = new WeakMap();
+  lastDiagnosed = undefined;
+}
 
 /** True when two documents differ at most in `layout`, which the validator never reads. */
 function sameExceptLayout(a: FlowDocument, b: FlowDocument): boolean {
@@ -276,7 +289,7 @@ export function diagnosticsOf(registry: Registry, doc: FlowDocument): Diagnostic
     d =
       lastDiagnosed && lastDiagnosed.registry === registry && sameExceptLayout(lastDiagnosed.doc, doc)
         ? lastDiagnosed.diags
-        : validateFlow(doc, registry, { fileName: `${doc.id}.flow.json` });
+        : validateFlow(doc, registry, { fileName: `${doc.id}.flow.json`, policy: diagnosticsPolicy });
     diagCache.set(doc, d);
     lastDiagnosed = { registry, doc, diags: d };
   }

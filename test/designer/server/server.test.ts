@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDesignerServer, type DesignerServer } from '../../../designer/server';
@@ -414,5 +414,46 @@ describe('embedded schema registry, folder in use', () => {
     } finally {
       await first.close();
     }
+  });
+});
+
+describe('governance policy of the flows folder', () => {
+  const leaky = {
+    format: 1,
+    id: 'leaky',
+    resources: {
+      eu: { type: 'kafka.connection', version: 1, config: { brokers: '127.0.0.1:1', zone: 'eu' } },
+      us: { type: 'kafka.connection', version: 1, config: { brokers: '127.0.0.1:1', zone: 'us' } },
+    },
+    nodes: {
+      gen: {
+        type: 'core.generate',
+        version: 1,
+        config: { count: 1, avroSchema: { type: 'record', name: 'P', fields: [{ name: 'email', type: 'string', 'confluent:tags': ['PII'] }] } },
+        zone: 'eu',
+      },
+      mask: { type: 'redact.fields', version: 1, config: { rules: [{ path: 'email', action: 'mask' }] } },
+      out: { type: 'kafka.produce', version: 1, config: { connection: 'us', topic: 't' } },
+    },
+    edges: [
+      { from: 'gen:out', to: 'mask:in' },
+      { from: 'mask:out', to: 'out:in' },
+    ],
+  };
+
+  it('serves the policy and validates saved flows with it', async () => {
+    await rm(join(tmp.flowsDir, 'governance.policy.json'), { force: true });
+    await open();
+    const before = await raw(base, 'GET', '/api/policy');
+    expect(before.json).toMatchObject({ policy: null, problems: [] });
+    expect((await raw(base, 'POST', '/api/validate', { body: { flow: leaky } })).json.diagnostics).toEqual([]);
+    // A policy that accepts only hashing for PII makes the masked field a leak.
+    await writeFile(join(tmp.flowsDir, 'governance.policy.json'), JSON.stringify({ format: 1, tags: { PII: { redactions: ['hash'] } } }));
+    const after = await raw(base, 'GET', '/api/policy');
+    expect(after.json.file).toMatch(/governance\.policy\.json$/);
+    const diags = (await raw(base, 'POST', '/api/validate', { body: { flow: leaky } })).json.diagnostics;
+    expect(diags.map((d: { nodeId: string; message: string }) => `${d.nodeId}: ${d.message}`)).toEqual([
+      expect.stringMatching(/^out: PII field email flows from zone eu to zone us .*via gen → mask → out/),
+    ]);
   });
 });

@@ -60,6 +60,7 @@ export class FakeApi {
     }
     const { method, path } = call;
     const ifMatch = call.headers['If-Match']?.replace(/"/g, '');
+    if (method === 'GET' && path === '/api/policy') return { status: 200, body: { file: null, policy: null, problems: [] } };
     if (method === 'GET' && path === '/api/flows') {
       return {
         status: 200,
