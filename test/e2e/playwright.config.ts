@@ -36,7 +36,5 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    // Copy and paste between flows goes through the system clipboard.
-    permissions: ['clipboard-read', 'clipboard-write'],
   },
 });
