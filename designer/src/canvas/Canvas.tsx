@@ -75,6 +75,8 @@ const FIT: FitViewOptions<CanvasNode> = { padding: 0.15, maxZoom: 1.25 };
 /** Below this zoom a whole flow is too small to read: a big flow opens at its top-left corner instead. */
 const SMALLEST_FIT = 0.5;
 const READABLE_ZOOM = 0.8;
+const SMALL_FLOW = 60;
+const SMALL_FLOW_MIN_ZOOM = 0.3;
 const SNAP_GRID: [number, number] = [20, 20];
 /** Above this many nodes only what is on screen is drawn. */
 const RENDER_VISIBLE_ONLY_ABOVE = 200;
@@ -462,7 +464,8 @@ function CanvasInner() {
     const width = Math.max(...xs) + NODE_WIDTH - minX;
     const height = Math.max(...ys) + 2 * FALLBACK_HEIGHT - minY;
     const zoom = Math.min(box.width / (width * (1 + 2 * 0.15)), box.height / (height * (1 + 2 * 0.15)));
-    if (zoom >= SMALLEST_FIT) void flow.fitView(FIT);
+    // A flow of a few dozen nodes is read best whole, even small; a big one opens readable at its start.
+    if (zoom >= SMALLEST_FIT || (placed.length <= SMALL_FLOW && zoom >= SMALL_FLOW_MIN_ZOOM)) void flow.fitView(FIT);
     else void flow.setViewport({ x: 40 - minX * READABLE_ZOOM, y: 40 - minY * READABLE_ZOOM, zoom: READABLE_ZOOM });
   }, [flow]);
 

@@ -19,6 +19,14 @@ export interface ExpressionEditorProps {
   resultType: 'bool' | 'any';
   label: string;
   inputId?: string;
+  /**
+   * False when the surrounding form already shows the validator's message for this field (the
+   * inspector does): the problem is still underlined and marked invalid, but not spelled out
+   * twice. `describedBy` / `invalid` then come from that form.
+   */
+  showMessage?: boolean;
+  describedBy?: string;
+  invalid?: boolean;
 }
 
 /**
@@ -26,7 +34,7 @@ export interface ExpressionEditorProps {
  * node, with the first problem underlined and spelled out below ("… (line 1, column 1)"), and
  * field completions. A plain text area until Monaco has loaded, with the same checks.
  */
-export function ExpressionEditor({ nodeId, pointer, value, onChange, resultType, label, inputId }: ExpressionEditorProps) {
+export function ExpressionEditor({ nodeId, pointer, value, onChange, resultType, label, inputId, showMessage = true, describedBy, invalid }: ExpressionEditorProps) {
   const { registry, store } = useDesigner();
   const schema = useFlowState((s) => inputSchemaAt(registry, s.doc, nodeId));
   const issues = useMemo(() => (value.trim() ? checkExpression(value, schema, { resultType }) : []), [value, schema, resultType]);
@@ -62,12 +70,12 @@ export function ExpressionEditor({ nodeId, pointer, value, onChange, resultType,
         rows={2}
         markers={markers}
         markerOwner="cel"
-        invalid={first !== undefined}
-        describedBy={first ? errorId : undefined}
+        invalid={first !== undefined || invalid === true}
+        describedBy={showMessage ? (first ? errorId : undefined) : describedBy}
         dataAttributes={{ 'data-expr-editor': pointer }}
         onModel={onModel}
       />
-      {first && (
+      {showMessage && first && (
         <p id={errorId} className="expr-error" role="alert">
           {capitalise(first.message)} (line {first.line}, column {first.column})
         </p>

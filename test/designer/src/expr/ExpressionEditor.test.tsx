@@ -66,3 +66,18 @@ describe('ExpressionEditor (text area before Monaco)', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 });
+
+describe('ExpressionEditor inside a form that shows the message itself', () => {
+  it('marks the field invalid and points at the form message, without spelling it out twice', () => {
+    renderInDesigner(
+      <>
+        <p id="form-error">unknown field "totl"</p>
+        <ExpressionEditor nodeId="big-orders" pointer="/config/when" value="totl > 1" onChange={() => {}} resultType="bool" label="Condition" inputId="w" showMessage={false} describedBy="form-error" />
+      </>,
+    );
+    expect(screen.queryByRole('alert')).toBeNull();
+    const input = screen.getByLabelText('Condition');
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(input.getAttribute('aria-describedby')).toBe('form-error');
+  });
+});

@@ -10,7 +10,7 @@ function hasBuilder(nodeType: string | undefined, pointer: string): boolean {
 }
 
 /** A CEL expression, checked as it is typed by the expression editor against the fields arriving here. */
-export function ExpressionWidget({ id, pointer, schema, value, label, onChange }: WidgetProps) {
+export function ExpressionWidget({ id, pointer, schema, value, label, onChange, describedBy, invalid }: WidgetProps) {
   const scope = useFormScope();
   const text = typeof value === 'string' ? value : '';
   const write = (v: string) => onChange(v === '' ? undefined : v);
@@ -24,6 +24,10 @@ export function ExpressionWidget({ id, pointer, schema, value, label, onChange }
       resultType={schema['x-expr-type'] ?? 'any'}
       label={label}
       inputId={id}
+      // The field shows the validator's message for this expression; the editor only underlines it.
+      showMessage={false}
+      describedBy={describedBy}
+      invalid={invalid}
     />
   );
   if (!hasBuilder(scope.nodeType, pointer) || !scope.nodeId) return editor;
