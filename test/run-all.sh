@@ -19,7 +19,7 @@ fi
 
 echo "== vitest"
 rm -f .cache/vitest.json
-npx --no-install vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest.json
+npx --no-install vitest run --reporter=default --reporter=json --outputFile.json="$PWD/.cache/vitest.json"
 vitest_rc=$?
 
 counts=$(node -e '
