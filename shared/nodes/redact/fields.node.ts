@@ -10,6 +10,18 @@ import { mask, redactionText, tokenize } from './lib/redactions';
 
 const ACTIONS = ['drop', 'mask', 'hash', 'tokenize'] as const satisfies readonly Action[];
 
+/** How `mask` writes a value, for a rule or a tag alike. */
+const maskOptions = {
+  keepLast: z.number().int().min(0).default(4).meta({
+    title: 'Characters left visible',
+    description: 'For `mask`: how many characters at the end stay readable.',
+  }),
+  maskChar: z.string().length(1).default('*').meta({
+    title: 'Mask character',
+    description: 'For `mask`: the character written over hidden characters.',
+  }),
+};
+
 const Rule = z
   .strictObject({
     path: hint.field(z.string().min(1), {
@@ -20,14 +32,7 @@ const Rule = z
       title: 'Action',
       description: '`drop` removes the field, `mask` hides all but the last characters, `hash` replaces it with a keyed hash, `tokenize` with a short stable token.',
     }),
-    keepLast: z.number().int().min(0).default(4).meta({
-      title: 'Characters left visible',
-      description: 'For `mask`: how many characters at the end stay readable.',
-    }),
-    maskChar: z.string().length(1).default('*').meta({
-      title: 'Mask character',
-      description: 'For `mask`: the character written over hidden characters.',
-    }),
+    ...maskOptions,
   })
   .meta({ title: 'Rule', description: 'One field and what to do with it.' });
 
@@ -41,14 +46,7 @@ const ByTag = z
       title: 'Action',
       description: 'What to do with each tagged field: `drop`, `mask`, `hash` or `tokenize`, as for rules.',
     }),
-    keepLast: z.number().int().min(0).default(4).meta({
-      title: 'Characters left visible',
-      description: 'For `mask`: how many characters at the end stay readable.',
-    }),
-    maskChar: z.string().length(1).default('*').meta({
-      title: 'Mask character',
-      description: 'For `mask`: the character written over hidden characters.',
-    }),
+    ...maskOptions,
   })
   .meta({ title: 'By tag', description: 'A tag and what to do with every field that carries it.' });
 
