@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, type FocusEvent, type KeyboardEvent } from 'react';
 import { useDesigner, useFlowState } from '../context';
-import { connectionTargets } from './connect-targets';
+import { connectionTargets, existingConnections } from './connect-targets';
 import './canvas.css';
 
 export interface ConnectMenuProps {
@@ -17,6 +17,8 @@ export function ConnectMenu({ nodeId, onClose }: ConnectMenuProps) {
   const { store, registry } = useDesigner();
   const doc = useFlowState((s) => s.doc);
   const targets = useMemo(() => connectionTargets(doc, registry, nodeId), [doc, registry, nodeId]);
+  // Removing an edge must not need a mouse either: the node's connections follow its targets.
+  const existing = useMemo(() => existingConnections(doc, nodeId), [doc, nodeId]);
   const ref = useRef<HTMLDivElement>(null);
   const label = doc.nodes[nodeId]?.label || nodeId;
 
@@ -76,6 +78,22 @@ export function ConnectMenu({ nodeId, onClose }: ConnectMenuProps) {
           Nothing this node can connect to yet
         </div>
       )}
+      {existing.length ? <div role="separator" className="canvas-menu-separator" /> : null}
+      {existing.map((c) => (
+        <button
+          key={`x:${c.edge.from}->${c.edge.to}`}
+          type="button"
+          role="menuitem"
+          tabIndex={-1}
+          className="canvas-menu-item canvas-menu-item--remove"
+          onClick={() => {
+            store.getState().removeEdges([c.edge]);
+            onClose('chosen');
+          }}
+        >
+          {c.text}
+        </button>
+      ))}
     </div>
   );
 }

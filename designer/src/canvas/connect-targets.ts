@@ -38,3 +38,26 @@ export function connectionTargets(doc: FlowDocument, registry: Registry, nodeId:
   }
   return out;
 }
+
+/** One existing connection of a node, for the menu's "Disconnect" entries. */
+export interface ExistingConnection {
+  edge: { from: string; to: string };
+  /** "Disconnect from Total over 1000 (out → in)" */
+  text: string;
+}
+
+/** The node's edges, incoming first then outgoing, each named by the node at its other end. */
+export function existingConnections(doc: FlowDocument, nodeId: string): ExistingConnection[] {
+  const name = (id: string) => doc.nodes[id]?.label || id;
+  const split = (endpoint: string) => {
+    const at = endpoint.indexOf(':');
+    return { node: endpoint.slice(0, at), port: endpoint.slice(at + 1) };
+  };
+  const edges = doc.edges ?? [];
+  const incoming = edges.filter((e) => split(e.to).node === nodeId && split(e.from).node !== nodeId);
+  const outgoing = edges.filter((e) => split(e.from).node === nodeId);
+  return [
+    ...incoming.map((e) => ({ edge: e, text: `Disconnect from ${name(split(e.from).node)} (${split(e.from).port} → ${split(e.to).port})` })),
+    ...outgoing.map((e) => ({ edge: e, text: `Disconnect from ${name(split(e.to).node)} (${split(e.from).port} → ${split(e.to).port})` })),
+  ];
+}

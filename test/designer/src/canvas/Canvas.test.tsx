@@ -171,6 +171,24 @@ describe('Canvas', () => {
     expect(screen.queryByRole('menu')).toBeNull();
   });
 
+  it('removes a connection from the same menu, without a mouse', () => {
+    const { store } = renderCanvas();
+    const split = wrapperOf('split');
+    split.focus();
+    fireEvent.keyDown(split, { key: 'c' });
+    const menu = screen.getByRole('menu');
+    const before = store.getState().doc.edges ?? [];
+    const incoming = before.find((e) => e.to === 'split:in');
+    expect(incoming).toBeDefined();
+    const item = within(menu).getAllByRole('menuitem').find((i) => i.textContent?.startsWith('Disconnect from') && i.textContent.includes('→ in)'));
+    expect(item).toBeDefined();
+    fireEvent.click(item as HTMLElement);
+    expect(store.getState().doc.edges ?? []).not.toContainEqual(incoming);
+    expect((store.getState().doc.edges ?? []).length).toBe(before.length - 1);
+    act(() => store.temporal.getState().undo());
+    expect(store.getState().doc.edges).toContainEqual(incoming);
+  });
+
   it('copies to local storage and pastes from it', () => {
     const { store } = renderCanvas();
     act(() => store.getState().select({ nodes: ['big'], edges: [], notes: [] }));

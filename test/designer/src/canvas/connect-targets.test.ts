@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectionTargets } from '../../../../designer/src/canvas/connect-targets';
+import { connectionTargets, existingConnections } from '../../../../designer/src/canvas/connect-targets';
 import { registry } from '../../../../designer/src/registry';
 import { checkConnection } from '../../../../shared/validate/connect';
 import { sampleFlow } from './fixtures';
@@ -22,5 +22,13 @@ describe('connectionTargets', () => {
 
   it('offers nothing from a sink', () => {
     expect(connectionTargets(sampleFlow(), registry, 'eu-log')).toEqual([]);
+  });
+
+  it('names the existing connections by the node at the other end, incoming first', () => {
+    const doc = sampleFlow();
+    const list = existingConnections(doc, 'split');
+    const edges = doc.edges ?? [];
+    expect(list.map((c) => c.edge)).toEqual([...edges.filter((e) => e.to.startsWith('split:')), ...edges.filter((e) => e.from.startsWith('split:'))]);
+    expect(list.every((c) => c.text.startsWith('Disconnect from '))).toBe(true);
   });
 });
