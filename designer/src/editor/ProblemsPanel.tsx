@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { CircleCheck, CircleX, TriangleAlert } from 'lucide-react';
 import type { Diagnostic } from '../../../shared/validate/diagnostic';
 import { useDesigner, useFlowState } from '../context';
-import { diagnosticsOf } from '../store/flow-store';
+import { diagnosticsSoon, useDiagnosticsReady } from '../store/flow-store';
 import { testIds } from '../testids';
 import './problems.css';
 
@@ -17,11 +17,15 @@ export function countProblems(diagnostics: readonly Diagnostic[]): ProblemCounts
   return { errors, warnings: diagnostics.length - errors };
 }
 
-/** The open flow's diagnostics, from the shared validator (memoised per document). */
+/**
+ * The open flow's diagnostics, from the shared validator (memoised per document); for a big flow
+ * worked out when the browser is idle, showing the last known ones meanwhile.
+ */
 export function useDiagnostics(): Diagnostic[] {
   const { registry } = useDesigner();
   const doc = useFlowState((s) => s.doc);
-  return diagnosticsOf(registry, doc);
+  useDiagnosticsReady();
+  return diagnosticsSoon(registry, doc).diagnostics;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { temporal } from 'zundo';
+import { useSyncExternalStore } from 'react';
 import { createStore, useStore } from 'zustand';
 import type { Edge, ErrorPolicy, FlowDocument, ResourceInstance } from '../../../shared/flow/document';
 import { serializeFlow } from '../../../shared/flow/canonical';
@@ -294,6 +295,60 @@ export function diagnosticsOf(registry: Registry, doc: FlowDocument): Diagnostic
     lastDiagnosed = { registry, doc, diags: d };
   }
   return d;
+}
+
+/** The diagnostics of `doc` when already known (or reusable across a move); never validates. */
+export function peekDiagnostics(registry: Registry, doc: FlowDocument): Diagnostic[] | undefined {
+  const known = diagCache.get(doc);
+  if (known) return known;
+  if (lastDiagnosed && lastDiagnosed.registry === registry && sameExceptLayout(lastDiagnosed.doc, doc)) return diagnosticsOf(registry, doc);
+  return undefined;
+}
+
+/**
+ * Above this many nodes, panels validate when the browser is idle rather than while drawing:
+ * validating 500 nodes takes a few hundred milliseconds in the browser, and opening a big flow
+ * should not wait for its problem list.
+ */
+const VALIDATE_LATER_ABOVE = 150;
+const pending = new WeakSet<FlowDocument>();
+const readyListeners = new Set<() => void>();
+let readyVersion = 0;
+
+function validateLater(registry: Registry, doc: FlowDocument): void {
+  if (pending.has(doc)) return;
+  pending.add(doc);
+  const run = () => {
+    diagnosticsOf(registry, doc);
+    readyVersion++;
+    for (const l of readyListeners) l();
+  };
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 1000 });
+  else setTimeout(run, 0);
+}
+
+/**
+ * The diagnostics panels show: the current document's when known or cheap to get, else the
+ * last known ones while the current are worked out in idle time (then subscribers of
+ * `useDiagnosticsReady` render again). Never undefined.
+ */
+export function diagnosticsSoon(registry: Registry, doc: FlowDocument): { diagnostics: Diagnostic[]; current: boolean } {
+  const known = peekDiagnostics(registry, doc);
+  if (known) return { diagnostics: known, current: true };
+  if (Object.keys(doc.nodes).length <= VALIDATE_LATER_ABOVE) return { diagnostics: diagnosticsOf(registry, doc), current: true };
+  validateLater(registry, doc);
+  return { diagnostics: lastDiagnosed?.diags ?? [], current: false };
+}
+
+/** Re-renders the caller when diagnostics worked out in idle time become available. */
+export function useDiagnosticsReady(): number {
+  return useSyncExternalStore(
+    (l) => {
+      readyListeners.add(l);
+      return () => readyListeners.delete(l);
+    },
+    () => readyVersion,
+  );
 }
 
 export function isDirty(registry: Registry, s: Pick<FlowState, 'doc' | 'savedText'>): boolean {

@@ -120,3 +120,23 @@ describe('diagnostics across moves', () => {
     expect(after.some((d) => d.nodeId === f && d.path === '/config/when')).toBe(false);
   });
 });
+
+describe('diagnostics of big flows', () => {
+  it('small flows are validated at once; big ones in idle time, showing the last known meanwhile', async () => {
+    const { diagnosticsSoon } = await import('../../../../designer/src/store/flow-store');
+    const { s } = setup();
+    const f = s().addNode('core.filter', { x: 0, y: 0 });
+    expect(diagnosticsSoon(registry, s().doc)).toMatchObject({ current: true });
+    for (let i = 0; i < 160; i++) s().addNode('core.log', { x: 0, y: 40 * i });
+    s().setNodeConfig(f, { when: 'true' });
+    const soon = diagnosticsSoon(registry, s().doc);
+    expect(soon.current).toBe(false);
+    // Meanwhile: the last known problems, from before `when` was set.
+    expect(soon.diagnostics.some((d) => d.nodeId === f && d.path === '/config/when')).toBe(true);
+    await new Promise((r) => setTimeout(r, 10));
+    const later = diagnosticsSoon(registry, s().doc);
+    expect(later.current).toBe(true);
+    expect(later.diagnostics).toBe(diagnosticsOf(registry, s().doc));
+    expect(later.diagnostics.some((d) => d.nodeId === f && d.path === '/config/when')).toBe(false);
+  });
+});
