@@ -188,8 +188,10 @@ export async function createDesignerServer(options: DesignerServerOptions): Prom
     policy = loaded?.policy;
     return { file: file ?? null, policy: loaded?.policy ?? null, problems: loaded?.problems ?? [] };
   };
-  api.use(async (_req, _res, next) => {
-    await refreshPolicy();
+  // Only requests that validate need it: run status polls and counter streams skip the disk.
+  const runStatusOnly = (req: Request) => (req.method === 'GET' && /\/(run|counters\/stream)$/.test(req.path)) || (req.method === 'POST' && req.path.endsWith('/stop'));
+  api.use(async (req, _res, next) => {
+    if (!runStatusOnly(req)) await refreshPolicy();
     next();
   });
   api.get('/policy', async (_req, res) => send(res, 200, await refreshPolicy()));
