@@ -1,6 +1,7 @@
 import type { FlowDocument } from '../../../shared/flow/document';
 import type { Registry } from '../../../shared/node-kit/registry';
-import { diagnosticsOf } from '../store/flow-store';
+import type { Diagnostic } from '../../../shared/validate/diagnostic';
+import { diagnosticsOf, peekDiagnostics } from '../store/flow-store';
 
 /** What a node's problem badge shows. */
 export interface NodeBadge {
@@ -13,19 +14,11 @@ export interface NodeBadge {
 export type BadgeMap = ReadonlyMap<string, NodeBadge>;
 
 const byDoc = new WeakMap<FlowDocument, BadgeMap>();
-const lastByRegistry = new WeakMap<Registry, { doc: FlowDocument; badges: BadgeMap }>();
-
-/** True when two documents differ at most in `layout` (positions and notes): same problems. */
-function sameExceptLayout(a: FlowDocument, b: FlowDocument): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  keys.delete('layout');
-  for (const k of keys) if (a[k as keyof FlowDocument] !== b[k as keyof FlowDocument]) return false;
-  return true;
-}
+const lastByRegistry = new WeakMap<Registry, { diagnostics: readonly Diagnostic[]; badges: BadgeMap }>();
 
 /**
  * Problem badges per node id, from the shared validator. Memoised per document; moving nodes
- * changes only the layout, so the previous answer is reused without validating again. Badges
+ * gives the same diagnostics (the store reuses them across moves), so the same badges. Badges
  * whose content did not change are the same objects as before, so a node's selector returns
  * a stable value and the node does not re-render.
  */
@@ -33,13 +26,13 @@ export function nodeBadges(registry: Registry, doc: FlowDocument): BadgeMap {
   const cached = byDoc.get(doc);
   if (cached) return cached;
   const last = lastByRegistry.get(registry);
-  if (last && sameExceptLayout(last.doc, doc)) {
+  const diagnostics = diagnosticsOf(registry, doc);
+  if (last && last.diagnostics === diagnostics) {
     byDoc.set(doc, last.badges);
-    lastByRegistry.set(registry, { doc, badges: last.badges });
     return last.badges;
   }
   const grouped = new Map<string, { errors: number; messages: string[] }>();
-  for (const d of diagnosticsOf(registry, doc)) {
+  for (const d of diagnostics) {
     if (d.nodeId === undefined) continue;
     const g = grouped.get(d.nodeId) ?? { errors: 0, messages: [] };
     if (d.severity === 'error') g.errors++;
@@ -53,16 +46,13 @@ export function nodeBadges(registry: Registry, doc: FlowDocument): BadgeMap {
     badges.set(id, old && old.count === fresh.count && old.severity === fresh.severity && old.title === fresh.title ? old : fresh);
   }
   byDoc.set(doc, badges);
-  lastByRegistry.set(registry, { doc, badges });
+  lastByRegistry.set(registry, { diagnostics, badges });
   return badges;
 }
 
 /** The badges of `doc` if known without validating again (same problems as the last document), else undefined. */
 export function knownBadges(registry: Registry, doc: FlowDocument): BadgeMap | undefined {
-  const cached = byDoc.get(doc);
-  if (cached) return cached;
-  const last = lastByRegistry.get(registry);
-  return last && sameExceptLayout(last.doc, doc) ? nodeBadges(registry, doc) : undefined;
+  return byDoc.get(doc) ?? (peekDiagnostics(registry, doc) ? nodeBadges(registry, doc) : undefined);
 }
 
 /** "in 12 · out 10 · dropped 2 · errors 0" */
