@@ -3,6 +3,7 @@ import { createRegistryServer, defaultDataDir, openRegistryStore } from '../regi
 import { COMMAND_HELP } from './help';
 import type { CliIO } from './io';
 import { untilSignal } from './until-signal';
+import { isLoopbackHost } from '../net/loopback';
 
 export interface RegistryCommandOptions {
   /** Resolves when the server should stop; SIGINT/SIGTERM by default. */
@@ -41,7 +42,7 @@ export async function registryCommand(args: readonly string[], io: CliIO, option
     throw err;
   }
   io.stderr(`sluice registry: serving the schema registry at ${server.url} (store: ${store.description})\n`);
-  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+  if (!isLoopbackHost(host)) {
     io.stderr(`sluice registry: warning: listening on ${host} without authentication; anyone who can reach it can change schemas\n`);
   }
   await (options.until ?? untilSignal());

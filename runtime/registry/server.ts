@@ -4,6 +4,7 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler, t
 import { RegistryError } from './errors';
 import { EmbeddedRegistry, parseVersion, type SchemaRequest } from './registry';
 import type { RegistryStore } from './store';
+import { isLoopbackHost } from '../net/loopback';
 
 /** The media type Confluent's registry answers with (and its clients send). */
 export const REGISTRY_MEDIA_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -46,10 +47,6 @@ export interface RegistryServer {
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '::1', '[::1]'];
 
-export function isLoopback(host: string): boolean {
-  return LOOPBACK_NAMES.includes(host) || host.startsWith('127.');
-}
-
 /**
  * Starts the registry's HTTP API on `host:port` (127.0.0.1 and a free port by default).
  * Resolves once it listens.
@@ -59,7 +56,7 @@ export async function createRegistryServer(options: RegistryServerOptions): Prom
   const registry = new EmbeddedRegistry(options.store);
   const app = createRegistryApp(registry, {
     ...options,
-    allowedHosts: options.allowedHosts ?? (isLoopback(host) ? LOOPBACK_NAMES : undefined),
+    allowedHosts: options.allowedHosts ?? (isLoopbackHost(host) ? LOOPBACK_NAMES : undefined),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(options.port ?? 0, host, (err?: Error) => (err ? reject(err) : resolve(s)));
